@@ -65,7 +65,7 @@ void destroy(void* p) noexcept {
 #define MTPC_DEFINE_PLUGIN(KIND, NAME, VERSION, DESCRIPTION, CLASS, OPTIONS_SCHEMA_JSON)                   \
     extern "C" {                                                                                          \
     MTPC_PLUGIN_EXPORT extern const uint32_t mtpc_plugin_abi_version;                                     \
-    MTPC_PLUGIN_EXPORT const uint32_t mtpc_plugin_abi_version = MTPC_PLUGIN_ABI_VERSION;                  \
+    const uint32_t mtpc_plugin_abi_version = MTPC_PLUGIN_ABI_VERSION;                                     \
     MTPC_PLUGIN_EXPORT const MtpcPluginInfo* mtpc_plugin_info(void) {                                     \
         static const MtpcPluginInfo info = {sizeof(MtpcPluginInfo),                                       \
                                             MTPC_PLUGIN_ABI_VERSION,                                      \
