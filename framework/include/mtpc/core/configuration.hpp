@@ -33,6 +33,9 @@ struct Configuration {
     std::vector<std::vector<double>> extra_atom_values;  ///< [column][atom]
     /// Lines inside the block that we do not understand, kept verbatim (in order) for round trips.
     std::vector<std::string> unknown_lines;
+    /// Line of `BEGIN_CFG` in the file this came from (0 when not read from a file); lets later
+    /// checks (e.g. check_species) name the place in the input.  Not written to files.
+    long source_line = 0;
 
     [[nodiscard]] int size() const { return static_cast<int>(types.size()); }
     [[nodiscard]] bool has_forces() const { return !forces.empty(); }
