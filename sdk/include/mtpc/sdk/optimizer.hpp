@@ -17,6 +17,12 @@ struct ProgressReport {
     double gradient_norm = 0;  ///< (Riemannian) gradient norm at the iterate
     double step = 0;           ///< accepted step length
     int rank = 0;              ///< current rank for low-rank methods, 0 otherwise
+    /// True when the optimiser holds no history at this iterate (start, or a deliberate restart
+    /// of its Hessian approximation): restarting from (x, theta) with `iteration` iterations done
+    /// reproduces the rest of the run exactly.  The host writes checkpoints at such points.
+    bool restart_point = false;
+    const double* x = nullptr;      ///< the iterate (Euclidean block), valid during the call
+    const double* theta = nullptr;  ///< the iterate's θ in the optimiser's parameterization, or nullptr
 };
 
 /// The training objective as the host exposes it: L(x, C) with x = (species coefficients, ξ) and
@@ -38,12 +44,14 @@ public:
 /// Input and output of Optimizer::minimize.
 struct OptimizerState {
     Vector x;      ///< in: start; out: result (Euclidean block)
+    /// in: iterations already done before this start (resuming from a restart point; the
+    /// optimiser runs at most max_iterations − this); out: total iterations.
+    int iterations_done = 0;
     Vector theta;  ///< in: start θ of `param`; out: result θ (when `new_parameterization_options` is empty)
     Vector radial; ///< out: the materialised C of the result (always set)
     /// out: non-empty when the optimiser changed the parameterization (e.g. MFRA raised the rank):
     /// the JSON options of the new one; the host recreates it and takes θ from `radial`.
     std::string new_parameterization_options;
-    int iterations = 0;
     int evaluations = 0;
     bool converged = false;  ///< a tolerance was met (vs. iteration limit or stop request)
     bool interrupted = false;
