@@ -2,8 +2,10 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <Eigen/LU>  // determinant() in volume()
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>
