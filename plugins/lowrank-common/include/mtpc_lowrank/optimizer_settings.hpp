@@ -1,0 +1,34 @@
+// Options every low-rank optimiser shares, and reading/writing "rank" in a parameterization's
+// options.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "mtpc_plugin_common/options.hpp"
+
+namespace mtpc::lowrank {
+
+/// The common keys of the SDK's Optimizer contract plus the line-search ones.
+struct OptimizerSettings {
+    int max_iterations = 1000;         ///< accepted iterates
+    double gradient_tolerance = 1e-8;  ///< stop when |grad L| ≤ this (absolute)
+    double function_tolerance = 1e-12; ///< stop when |ΔL| ≤ this · max(1, |L|)
+    double sufficient_decrease = 1e-3; ///< μ of the Armijo condition
+    double initial_step = 1;           ///< first trial step of each line search
+
+    /// Reads the keys above from `opt` (absent keys keep their defaults); throws
+    /// std::invalid_argument naming the plugin and the key when a value is out of range.
+    static OptimizerSettings parse(const plugin_common::Options& opt, const std::string& plugin);
+    /// The settings as JSON (for options_json()).
+    [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// The "rank" key of a parameterization's options_json(), or 0 when it has none (e.g. radial-full).
+int rank_in_options(const std::string& parameterization_options_json);
+
+/// The same options with "rank" set to `rank` (other keys untouched).
+std::string options_with_rank(const std::string& parameterization_options_json, int rank);
+
+}  // namespace mtpc::lowrank

@@ -1,0 +1,36 @@
+#include "mtpc_lowrank/inverse_bfgs.hpp"
+
+#include <cmath>
+
+namespace mtpc::lowrank {
+
+void InverseBfgs::reset(int n) {
+    H_ = sdk::Matrix::Identity(n, n);
+    fresh_ = true;
+}
+
+sdk::Vector InverseBfgs::direction(const sdk::Vector& g) const { return -(H_ * g); }
+
+void InverseBfgs::transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse) {
+    const sdk::Matrix moved = T * H_ * T_inverse;
+    H_ = 0.5 * (moved + moved.transpose());
+}
+
+bool InverseBfgs::update(const sdk::Vector& s, const sdk::Vector& y) {
+    const double sy = s.dot(y);
+    if (!(sy > 1e-10 * s.norm() * y.norm())) return false;  // also rejects NaN
+    if (fresh_) {
+        H_ *= sy / y.squaredNorm();
+        fresh_ = false;
+    }
+    // H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, expanded so that it costs two mat-vecs:
+    // H⁺ = H − ρ (H y sᵀ + s yᵀ H) + (ρ² yᵀH y + ρ) s sᵀ   (H symmetric).
+    const double rho = 1.0 / sy;
+    const sdk::Vector Hy = H_ * y;
+    const double yHy = y.dot(Hy);
+    H_.noalias() -= rho * (Hy * s.transpose() + s * Hy.transpose());
+    H_.noalias() += (rho * rho * yHy + rho) * (s * s.transpose());
+    return true;
+}
+
+}  // namespace mtpc::lowrank

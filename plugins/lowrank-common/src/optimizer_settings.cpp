@@ -1,0 +1,53 @@
+#include "mtpc_lowrank/optimizer_settings.hpp"
+
+#include <stdexcept>
+
+namespace mtpc::lowrank {
+
+namespace {
+double positive(const plugin_common::Options& opt, const char* plugin, const char* key, double fallback,
+                bool allow_zero) {
+    const double v = opt.get_double(key, fallback);
+    if (!(allow_zero ? v >= 0 : v > 0))
+        throw std::invalid_argument(std::string(plugin) + ": option '" + key + "' must be " +
+                                    (allow_zero ? "non-negative" : "positive"));
+    return v;
+}
+}  // namespace
+
+OptimizerSettings OptimizerSettings::parse(const plugin_common::Options& opt, const std::string& plugin) {
+    const char* who = plugin.c_str();
+    OptimizerSettings s;
+    s.max_iterations = opt.get_int("max_iterations", 0, s.max_iterations);
+    s.gradient_tolerance = positive(opt, who, "gradient_tolerance", s.gradient_tolerance, true);
+    s.function_tolerance = positive(opt, who, "function_tolerance", s.function_tolerance, true);
+    s.sufficient_decrease = positive(opt, who, "sufficient_decrease", s.sufficient_decrease, false);
+    // μ < 1/2 keeps the exact minimiser of a quadratic acceptable; it must also stay below the
+    // curvature constant 0.9 or the Wolfe set can be empty.
+    if (s.sufficient_decrease >= 0.5)
+        throw std::invalid_argument(plugin + ": option 'sufficient_decrease' must be below 0.5");
+    s.initial_step = positive(opt, who, "initial_step", s.initial_step, false);
+    return s;
+}
+
+nlohmann::json OptimizerSettings::to_json() const {
+    return nlohmann::json{{"max_iterations", max_iterations},
+                          {"gradient_tolerance", gradient_tolerance},
+                          {"function_tolerance", function_tolerance},
+                          {"sufficient_decrease", sufficient_decrease},
+                          {"initial_step", initial_step}};
+}
+
+int rank_in_options(const std::string& parameterization_options_json) {
+    const auto j = nlohmann::json::parse(parameterization_options_json, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("rank") || !j.at("rank").is_number_integer()) return 0;
+    return j.at("rank").get<int>();
+}
+
+std::string options_with_rank(const std::string& parameterization_options_json, int rank) {
+    auto j = nlohmann::json::parse(parameterization_options_json.empty() ? "{}" : parameterization_options_json);
+    j["rank"] = rank;
+    return j.dump();
+}
+
+}  // namespace mtpc::lowrank

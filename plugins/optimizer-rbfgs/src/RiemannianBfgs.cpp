@@ -1,0 +1,261 @@
+#include "RiemannianBfgs.hpp"
+
+#include <Eigen/LU>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+
+#include "FixedRankManifold.hpp"
+#include "mtpc_lowrank/inverse_bfgs.hpp"
+#include "mtpc_lowrank/wolfe_line_search.hpp"
+
+namespace mtpc::rbfgs {
+
+namespace {
+
+constexpr const char* kName = "optimizer-rbfgs";
+
+/// One point of R^p × M_r with the loss and its Euclidean gradients there.
+struct Iterate {
+    sdk::Vector x;            ///< Euclidean block
+    sdk::Vector point;        ///< factored point (U, σ, V) of M_r
+    sdk::Vector radial;       ///< ambient Ĉ = U Σ Vᵀ, row-major (the C layout)
+    double loss = 0;
+    sdk::Vector grad_x;       ///< ∂L/∂x
+    sdk::Vector grad_radial;  ///< ∂L/∂C (ambient, not yet projected)
+};
+
+/// Fills loss and gradients of `it` from the objective (x, point already set).
+void evaluate(sdk::Objective& objective, const FixedRankManifold& manifold, Iterate& it, int& evaluations) {
+    it.radial.resize(manifold.ambient_size());
+    manifold.to_ambient(it.point.data(), it.radial.data());
+    it.grad_x.resize(it.x.size());
+    it.grad_radial.resize(manifold.ambient_size());
+    it.loss = objective.evaluate(it.x.data(), it.radial.data(), it.x.size() > 0 ? it.grad_x.data() : nullptr,
+                                 it.grad_radial.data());
+    ++evaluations;
+}
+
+/// The gradient in product tangent coordinates (∂L/∂x, Q_Xᵀ ∂L/∂C) = coordinates of (∂L/∂x, P_X ∂L/∂C).
+sdk::Vector tangent_gradient(const Iterate& it, const TangentFrame& frame) {
+    const Eigen::Index p = it.x.size();
+    sdk::Vector g(p + frame.dimension());
+    g.head(p) = it.grad_x;
+    g.tail(frame.dimension()) = frame.coordinates(it.grad_radial.data());
+    return g;
+}
+
+/// t ↦ (x + t d_x, R_X(t ξ)) for the line search; the slope is the Riemannian Wolfe one,
+/// ⟨grad L(Y), T_{X→Y}(d)⟩ = d_x·∂L/∂x + ⟨∂L/∂C, P_Y(ξ)⟩.
+class RetractionCurve final : public lowrank::LineFunction {
+public:
+    RetractionCurve(sdk::Objective& objective, const FixedRankManifold& manifold, const Iterate& from,
+                    const sdk::Vector& direction_x, const sdk::Vector& direction_radial, int& evaluations)
+        : objective_(objective), manifold_(manifold), from_(from), dx_(direction_x), dxi_(direction_radial),
+          evaluations_(evaluations) {}
+
+    lowrank::LineSample evaluate(double t) override {
+        trial_.x = from_.x + t * dx_;
+        const sdk::Vector step = t * dxi_;
+        trial_.point.resize(manifold_.point_size());
+        manifold_.retract(from_.point.data(), step.data(), trial_.point.data());
+        rbfgs::evaluate(objective_, manifold_, trial_, evaluations_);
+        sdk::Vector transported(manifold_.ambient_size());
+        manifold_.transport(from_.point.data(), trial_.point.data(), dxi_.data(), transported.data());
+        const double slope = trial_.grad_x.dot(dx_) +
+                             manifold_.inner(trial_.point.data(), trial_.grad_radial.data(), transported.data());
+        return {trial_.loss, slope};
+    }
+    void keep_last() override { kept_ = trial_; }
+    [[nodiscard]] const Iterate& kept() const { return kept_; }
+
+private:
+    sdk::Objective& objective_;
+    const FixedRankManifold& manifold_;
+    const Iterate& from_;
+    const sdk::Vector& dx_;
+    const sdk::Vector& dxi_;
+    int& evaluations_;
+    Iterate trial_, kept_;
+};
+
+sdk::Matrix block_diagonal(Eigen::Index p, const sdk::Matrix& K) {
+    sdk::Matrix T = sdk::Matrix::Zero(p + K.rows(), p + K.cols());
+    T.topLeftCorner(p, p).setIdentity();
+    T.bottomRightCorner(K.rows(), K.cols()) = K;
+    return T;
+}
+
+}  // namespace
+
+RiemannianBfgs::RiemannianBfgs(const std::string& options_json) {
+    plugin_common::Options opt(kName, options_json);
+    opt.allow_only({"rank", "max_iterations", "gradient_tolerance", "function_tolerance", "sufficient_decrease",
+                    "initial_step", "restart_every"});
+    settings_ = lowrank::OptimizerSettings::parse(opt, kName);
+    rank_ = opt.get_int("rank", 1, 0);
+    restart_every_ = opt.get_int("restart_every", 0, 0);
+}
+
+std::string RiemannianBfgs::options_json() const {
+    nlohmann::json j = settings_.to_json();
+    if (rank_ > 0) j["rank"] = rank_;
+    j["restart_every"] = restart_every_;
+    return j.dump();
+}
+
+void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
+                              sdk::OptimizerState& state) {
+    const sdk::RadialShape shape = objective.radial_shape();
+    const int p = objective.euclidean_size();
+    if (param.shape() != shape)
+        throw std::invalid_argument(std::string(kName) + ": the parameterization's radial shape differs from the objective's");
+    if (state.x.size() != p)
+        throw std::invalid_argument(std::string(kName) + ": start x has " + std::to_string(state.x.size()) +
+                                    " entries, the objective expects " + std::to_string(p));
+    if (state.theta.size() != param.num_parameters())
+        throw std::invalid_argument(std::string(kName) + ": start theta has " + std::to_string(state.theta.size()) +
+                                    " entries, the parameterization expects " + std::to_string(param.num_parameters()));
+    const int rank = rank_ > 0 ? rank_ : lowrank::rank_in_options(param.options_json());
+    if (rank < 1)
+        throw std::invalid_argument(std::string(kName) + ": option 'rank' is required (the parameterization has no rank)");
+    if (rank > std::min(shape.rows(), shape.cols()))
+        throw std::invalid_argument(std::string(kName) + ": rank " + std::to_string(rank) + " exceeds min(" +
+                                    std::to_string(shape.rows()) + ", " + std::to_string(shape.cols()) + ")");
+
+    const FixedRankManifold manifold(shape.rows(), shape.cols(), rank);
+    const int d = manifold.dimension();
+    int evaluations = 0;
+    lowrank::LineSearchSettings line_settings;
+    line_settings.sufficient_decrease = settings_.sufficient_decrease;
+
+    Iterate current;
+    std::optional<TangentFrame> frame;
+    sdk::Vector g;
+    sdk::Vector theta = state.theta;  // θ of `current` in the caller's parameterization
+    lowrank::InverseBfgs H;
+
+    // A segment starts from (x, θ) alone -- X = SVD_r(C(θ)), H = I -- exactly as a resumed run
+    // does, so that every segment start is a restart point in the sense of sdk::ProgressReport.
+    const auto start_segment = [&](const sdk::Vector& x) {
+        current.x = x;
+        sdk::Vector C(shape.size());
+        param.materialize(theta.data(), C.data());
+        current.point.resize(manifold.point_size());
+        manifold.from_ambient(C.data(), current.point.data());
+        evaluate(objective, manifold, current, evaluations);
+        frame.emplace(manifold.frame(current.point.data()));
+        g = tangent_gradient(current, *frame);
+        H.reset(p + d);
+    };
+    start_segment(state.x);
+
+    int iteration = state.iterations_done;
+    state.converged = false;
+    state.interrupted = false;
+    state.message.clear();
+    while (true) {
+        const double g_norm = g.norm();
+        if (g_norm <= settings_.gradient_tolerance) {
+            state.converged = true;
+            state.message = "Riemannian gradient norm below gradient_tolerance";
+            break;
+        }
+        if (iteration >= settings_.max_iterations) {
+            state.message = "reached max_iterations";
+            break;
+        }
+
+        sdk::Vector direction = H.direction(g);
+        double slope = g.dot(direction);
+        if (!(slope < 0)) {  // H lost positive definiteness (rounding, transport): use −g
+            H.reset(p + d);
+            direction = -g;
+            slope = -g_norm * g_norm;
+        }
+        // With H = I the step length has no natural scale; the first trial moves by initial_step.
+        const double first_trial = H.is_fresh() ? settings_.initial_step * std::min(1.0, 1.0 / g_norm)
+                                                : settings_.initial_step;
+        const sdk::Vector direction_x = direction.head(p);
+        sdk::Vector direction_radial(manifold.ambient_size());
+        frame->to_ambient(direction.tail(d), direction_radial.data());
+
+        RetractionCurve curve(objective, manifold, current, direction_x, direction_radial, evaluations);
+        const lowrank::LineSearchResult found =
+            lowrank::weak_wolfe_search(curve, {current.loss, slope}, first_trial, line_settings);
+        if (!found.decreased) {
+            if (!H.is_fresh()) {  // the quasi-Newton direction failed: retry along −grad once
+                H.reset(p + d);
+                continue;
+            }
+            state.message = "line search found no decrease along the negative gradient (loss flat to rounding)";
+            break;
+        }
+
+        Iterate next = curve.kept();
+        TangentFrame next_frame = manifold.frame(next.point.data());
+        const sdk::Matrix K = TangentFrame::transport_matrix(*frame, next_frame);
+        const sdk::Vector g_next = tangent_gradient(next, next_frame);
+
+        // s = T(t η), y = grad_new − T(grad_old), both in the new tangent coordinates.
+        sdk::Vector s(p + d), y(p + d);
+        s.head(p) = found.step * direction_x;
+        s.tail(d) = found.step * (K * direction.tail(d));
+        y.head(p) = g_next.head(p) - g.head(p);
+        y.tail(d) = g_next.tail(d) - K * g.tail(d);
+
+        const double previous_loss = current.loss;
+        ++iteration;
+        const Eigen::PartialPivLU<sdk::Matrix> lu(K);
+        // A restart (new segment) when asked for periodically, or when the tangent spaces are too
+        // far apart for T⁻¹ to be trusted (then the curvature pairs are worthless anyway).
+        const bool restart = !(lu.rcond() > 1e-10) ||
+                             (restart_every_ > 0 && (iteration - state.iterations_done) % restart_every_ == 0);
+        if (restart) {
+            theta.resize(param.num_parameters());
+            param.initialize_from(next.radial.data(), theta.data());
+            start_segment(next.x);
+        } else {
+            H.transport(block_diagonal(p, K), block_diagonal(p, lu.inverse()));
+            H.update(s, y);
+            current = std::move(next);
+            frame.emplace(std::move(next_frame));
+            g = g_next;
+            theta.resize(param.num_parameters());
+            param.initialize_from(current.radial.data(), theta.data());
+        }
+
+        sdk::ProgressReport progress;
+        progress.iteration = iteration;
+        progress.evaluations = evaluations;
+        progress.loss = current.loss;
+        progress.gradient_norm = g.norm();
+        progress.step = found.step;
+        progress.rank = rank;
+        progress.restart_point = restart;
+        progress.x = current.x.data();
+        progress.theta = theta.data();
+        if (!objective.report(progress)) {
+            state.interrupted = true;
+            state.message = "stopped on request";
+            break;
+        }
+        if (std::abs(previous_loss - current.loss) <= settings_.function_tolerance * std::max(1.0, std::abs(current.loss))) {
+            state.converged = true;
+            state.message = "loss change below function_tolerance";
+            break;
+        }
+    }
+
+    state.x = current.x;
+    state.radial = current.radial;
+    state.theta.resize(param.num_parameters());
+    param.initialize_from(state.radial.data(), state.theta.data());
+    state.new_parameterization_options.clear();
+    state.iterations_done = iteration;
+    state.evaluations = evaluations;
+}
+
+}  // namespace mtpc::rbfgs

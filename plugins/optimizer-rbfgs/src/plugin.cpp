@@ -1,0 +1,15 @@
+// The exported symbols of libmtpc_optimizer_rbfgs.so.
+#include "mtpc/sdk/plugin.hpp"
+
+#include "RiemannianBfgs.hpp"
+
+MTPC_DEFINE_PLUGIN(MTPC_KIND_OPTIMIZER, "optimizer-rbfgs", "1.0.0",
+                   "Riemannian BFGS on the fixed-rank manifold of the reshaped radial tensor (R-MF training)",
+                   mtpc::rbfgs::RiemannianBfgs,
+                   R"json({"rank": "integer >= 1 (default: the parameterization's rank)",
+ "max_iterations": "integer, default 1000",
+ "gradient_tolerance": "number, default 1e-8",
+ "function_tolerance": "number, default 1e-12",
+ "sufficient_decrease": "number in (0, 0.5), default 1e-3",
+ "initial_step": "number > 0, default 1",
+ "restart_every": "integer >= 0, default 0 (never): reset the Hessian approximation (a restart point) every N iterations"})json")
