@@ -400,12 +400,12 @@ void append_cfg(std::string& out, const Configuration& c) {
         out += ' ';
         for (int k = 0; k < 3; ++k) {
             out += ' ';
-            append_number(out, c.positions[i][k], 22);
+            append_number(out, c.positions[i][k], 16);
         }
         if (c.has_forces())
             for (int k = 0; k < 3; ++k) {
                 out += ' ';
-                append_number(out, c.forces[i][k], 22);
+                append_number(out, c.forces[i][k], 16);
             }
         for (const auto& column : c.extra_atom_values) {
             out += ' ';
@@ -422,7 +422,7 @@ void append_cfg(std::string& out, const Configuration& c) {
         out += " PlusStress:  xx          yy          zz          yz          xz          xy\n    ";
         for (const double s : *c.plus_stress) {
             out += ' ';
-            append_number(out, s, 22);
+            append_number(out, s, 16);
         }
         out += '\n';
     }
