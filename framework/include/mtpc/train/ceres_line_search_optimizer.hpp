@@ -1,0 +1,41 @@
+// The built-in Euclidean optimisers "bfgs" and "lbfgs": Ceres's GradientProblemSolver (line search
+// with Wolfe conditions) over z = [x, θ] for any parameterization with unconstrained θ.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "mtpc/sdk/optimizer.hpp"
+
+namespace mtpc {
+
+/// Options (JSON), defaults in brackets:
+///   max_iterations [1000]       accepted BFGS iterations in this step
+///   gradient_tolerance [1e-12]  Ceres: stop when max-norm of the gradient ≤ this
+///   function_tolerance [1e-10]  Ceres: stop when |Δf|/f ≤ this
+///   parameter_tolerance [1e-12] Ceres: stop when |Δz|/(|z|+tol) ≤ this
+///   lbfgs_rank [20]             history length of "lbfgs"
+///   restart_every [0]           restart the solver (drop its Hessian approximation) every this
+///                               many iterations; 0 = never.  Restart points are where the trainer
+///                               checkpoints, so a resumed run equals an uninterrupted one.
+class CeresLineSearchOptimizer final : public sdk::Optimizer {
+public:
+    /// `method` is "bfgs" or "lbfgs".  Throws InputError("<method>: option ...") on bad options.
+    CeresLineSearchOptimizer(const std::string& method, const nlohmann::json& options);
+    [[nodiscard]] std::string options_json() const override;
+    void minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
+                  sdk::OptimizerState& state) override;
+
+    /// Names of the built-in optimisers.
+    static bool is_builtin(const std::string& name) { return name == "bfgs" || name == "lbfgs"; }
+
+private:
+    std::string method_;
+    int max_iterations_ = 1000;
+    double gradient_tolerance_ = 1e-12, function_tolerance_ = 1e-10, parameter_tolerance_ = 1e-12;
+    int lbfgs_rank_ = 20;
+    int restart_every_ = 0;
+};
+
+}  // namespace mtpc

@@ -1,0 +1,76 @@
+// Training pipelines as JSON manifests: parsing and up-front validation.
+//
+// Every error names the manifest file and the JSON path of the offending value, e.g.
+//   "fit.json: steps[1].options.rank: must be an integer"
+// and is raised before any work starts (plugin options are checked by creating the plugins).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtpc {
+
+struct ModelSpec {
+    int level = 0;                 ///< MTP level (even, 2..28); ignored when init_from is set
+    double min_dist = 0, max_dist = 0;
+    int radial_basis_size = 8;
+    std::string init_from;         ///< optional trained .mtp to start from (its basis and coefficients)
+};
+
+struct RadialSpec {
+    std::string plugin = "radial-full";
+    nlohmann::json options = nlohmann::json::object();  ///< without the shape keys (the host adds them)
+    /// "random": θ from the seed; "compress": θ = plugin.initialize_from(C of model.init_from).
+    std::string init = "random";
+};
+
+struct LossSpec {
+    double energy_weight = 1.0, force_weight = 0.01, stress_weight = 0.0;
+    /// MLIP-2's per-configuration weighting: "vibrations" (default), "structures", "molecules".
+    std::string weighting = "vibrations";
+};
+
+struct StepSpec {
+    std::string optimizer;  ///< "bfgs"/"lbfgs" (built-in, Ceres) or an optimizer plugin name
+    nlohmann::json options = nlohmann::json::object();
+};
+
+/// A named set of overrides of the manifest ("radial.options.rank": 4, ...), one training run each.
+struct VariantSpec {
+    std::string name;
+    nlohmann::json set = nlohmann::json::object();  ///< dotted path -> value
+};
+
+struct Manifest {
+    std::string path;       ///< the manifest file
+    std::string directory;  ///< relative paths inside are relative to this
+    std::vector<std::string> species;
+    std::vector<std::string> plugin_paths;
+    std::string train_file, validation_file, test_file;  ///< absolute or empty
+    ModelSpec model;
+    RadialSpec radial;
+    LossSpec loss;
+    std::vector<StepSpec> steps;
+    std::vector<std::uint64_t> seeds{1};
+    std::vector<VariantSpec> variants;  ///< from "variants" and/or "sweep"; empty = the manifest as is
+    int threads = 0;                    ///< 0 = all cores
+    std::string output_directory;       ///< absolute
+    bool write_potential = true;
+    int validate_every = 50;            ///< validation errors in the progress every N iterations (0: never)
+    nlohmann::json raw;                 ///< the document as read
+};
+
+/// Reads and validates a manifest (structure, types, ranges, files exist).  Plugin names and
+/// options are checked separately by validate_plugins() (needs a PluginHost).
+Manifest load_manifest(const std::string& path);
+/// Parses an already-read document (for tests); `path` is used in messages and for relative paths.
+Manifest parse_manifest(const nlohmann::json& doc, const std::string& path);
+
+/// Applies a variant's overrides to the raw document and re-validates it.
+Manifest apply_variant(const Manifest& base, const VariantSpec& variant);
+
+}  // namespace mtpc

@@ -1,0 +1,79 @@
+// Runs a training manifest: every variant × seed, each through its optimisation steps, writing
+// potentials, compressed parameters, metrics and learning curves; checkpoints and resumes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mtpc/plugin/plugin_host.hpp"
+#include "mtpc/train/error_metrics.hpp"
+#include "mtpc/train/manifest.hpp"
+
+namespace mtpc {
+
+struct TrainOptions {
+    bool resume = false;  ///< continue from checkpoints; finished runs are not redone
+    /// Progress display: -1 auto (a bar on a terminal, plain lines otherwise), 0 plain, 1 bar.
+    int progress_bar = -1;
+    bool quiet = false;   ///< no progress output at all (tests)
+};
+
+/// Parameter counts of one variant, as `mtpc describe` shows them.
+struct ParameterCounts {
+    std::string variant;
+    int level = 0, species = 0, radial_funcs = 0, radial_basis = 0;
+    int basic_moments = 0, alpha_moments = 0, times = 0, scalar = 0;
+    int radial_full = 0;        ///< N_T²·N_f·N_b
+    int radial_parameters = 0;  ///< θ of the chosen parameterization
+    std::string radial_plugin;
+    [[nodiscard]] int total() const { return species + scalar + radial_parameters; }
+    [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// The result of one (variant, seed) run.
+struct RunSummary {
+    std::string variant;
+    std::uint64_t seed = 0;
+    ParameterCounts counts;
+    double final_loss = 0;
+    int iterations = 0;
+    long evaluations = 0;
+    double seconds = 0;
+    ErrorReport train, validation, test;
+    bool has_validation = false, has_test = false;
+    std::string directory;
+    [[nodiscard]] nlohmann::json to_json() const;
+};
+
+/// Set by SIGINT/SIGTERM (install_stop_signal_handlers): the current run checkpoints and stops.
+extern std::atomic<bool> g_stop_requested;
+void install_stop_signal_handlers();
+
+class Trainer {
+public:
+    Trainer(Manifest manifest, TrainOptions options);
+    ~Trainer();
+
+    /// Checks everything that can be checked without training: plugins exist and accept their
+    /// options (errors name the JSON path), the data files parse, species fit.  Throws InputError.
+    void validate();
+    /// Parameter counts per variant (creates the parameterization plugins; no training).
+    std::vector<ParameterCounts> describe();
+    /// Runs every variant × seed.  Returns summaries; writes summary.json/summary.csv in the output
+    /// directory.  When a stop is requested, throws InputError("interrupted ...") after writing
+    /// the checkpoint.
+    std::vector<RunSummary> run();
+
+    /// Aggregates runs per variant (mean ± σ over seeds) as JSON.
+    static nlohmann::json aggregate(const std::vector<RunSummary>& runs);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mtpc

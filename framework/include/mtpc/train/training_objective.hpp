@@ -1,0 +1,53 @@
+// The training loss as an sdk::Objective: what every optimiser (built-in or plugin) minimises.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+#include "mtpc/mtp/mtp_model.hpp"
+#include "mtpc/sdk/optimizer.hpp"
+#include "mtpc/train/training_set.hpp"
+
+namespace mtpc {
+
+/// L(x, C) = Σ_k loss_k over a training set (eq. (8) of the low-rank paper, with the weights of
+/// TrainingSet), x = [species coefficients (N_T), ξ (S)] in *scaled* coordinates:
+/// x_phys = linear_scale ⊙ x.  The scale (chosen once, at initialisation, from the spread of each
+/// basis function over the training atoms) makes the Euclidean block well conditioned for BFGS:
+/// raw basis functions span many orders of magnitude.
+///
+/// Host-side guarantees whatever the optimiser does (pagmo2 style): sizes are fixed, every call is
+/// counted, and a NaN/Inf loss is reported as such (the optimiser sees +inf and backtracks).
+class TrainingObjective final : public sdk::Objective {
+public:
+    using ReportFn = std::function<bool(const sdk::ProgressReport&)>;
+
+    TrainingObjective(const MtpModel& model, const TrainingSet& data, std::vector<double> linear_scale,
+                      int threads, ReportFn report);
+
+    [[nodiscard]] int euclidean_size() const override { return static_cast<int>(scale_.size()); }
+    [[nodiscard]] sdk::RadialShape radial_shape() const override { return model_.radial_shape(); }
+    double evaluate(const double* x, const double* C, double* dL_dx, double* dL_dC) override;
+    bool report(const sdk::ProgressReport& progress) override;
+
+    [[nodiscard]] long evaluations() const { return evaluations_; }
+    [[nodiscard]] double seconds_in_evaluate() const { return seconds_; }
+    [[nodiscard]] const std::vector<double>& linear_scale() const { return scale_; }
+
+    /// Physical linear coefficients from scaled ones, and back.
+    [[nodiscard]] std::vector<double> to_physical(const double* x) const;
+    [[nodiscard]] std::vector<double> to_scaled(const double* x_phys) const;
+
+private:
+    const MtpModel& model_;
+    const TrainingSet& data_;
+    std::vector<double> scale_;
+    int threads_;
+    ReportFn report_;
+    long evaluations_ = 0;
+    double seconds_ = 0;
+    std::vector<double> xphys_, gsc_, gmo_;
+};
+
+}  // namespace mtpc

@@ -1,0 +1,190 @@
+#include "mtpc/train/ceres_line_search_optimizer.hpp"
+
+#include <ceres/ceres.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "mtpc/core/error.hpp"
+
+namespace mtpc {
+namespace {
+
+/// L(z), z = [x, θ]: θ is materialised to C, and ∂L/∂C is pulled back to ∂L/∂θ by the plugin.
+class ChainedFunction final : public ceres::FirstOrderFunction {
+public:
+    ChainedFunction(sdk::Objective& obj, const sdk::RadialParameterization& param)
+        : obj_(obj), param_(param), nx_(obj.euclidean_size()), nt_(param.num_parameters()),
+          C_(param.shape().size()), gC_(param.shape().size()) {}
+    bool Evaluate(const double* z, double* cost, double* gradient) const override {
+        param_.materialize(z + nx_, C_.data());
+        *cost = obj_.evaluate(z, C_.data(), gradient, gradient != nullptr ? gC_.data() : nullptr);
+        if (!std::isfinite(*cost)) return false;  // Ceres then shortens the step
+        if (gradient != nullptr) param_.pull_back(z + nx_, gC_.data(), gradient + nx_);
+        ++evaluations;
+        return true;
+    }
+    int NumParameters() const override { return nx_ + nt_; }
+    mutable int evaluations = 0;
+
+private:
+    sdk::Objective& obj_;
+    const sdk::RadialParameterization& param_;
+    int nx_, nt_;
+    mutable std::vector<double> C_, gC_;
+};
+
+/// Forwards Ceres's per-iteration summary to Objective::report and honours a stop request.
+class ReportCallback final : public ceres::IterationCallback {
+public:
+    ReportCallback(sdk::Objective& obj, const double* z, int nx, int offset)
+        : obj_(obj), z_(z), nx_(nx), offset_(offset) {}
+    ceres::CallbackReturnType operator()(const ceres::IterationSummary& s) override {
+        if (s.iteration == 0) return ceres::SOLVER_CONTINUE;  // the start was reported already
+        sdk::ProgressReport r;
+        r.iteration = offset_ + s.iteration;
+        r.loss = s.cost;
+        r.gradient_norm = s.gradient_norm;
+        r.step = s.step_size;
+        r.x = z_;
+        r.theta = z_ + nx_;
+        last_iteration = s.iteration;
+        if (!obj_.report(r)) {
+            stopped = true;
+            return ceres::SOLVER_ABORT;
+        }
+        return ceres::SOLVER_CONTINUE;
+    }
+    bool stopped = false;
+    int last_iteration = 0;
+
+private:
+    sdk::Objective& obj_;
+    const double* z_;
+    int nx_, offset_;
+};
+
+int int_option(const nlohmann::json& o, const std::string& method, const char* key, int def, int lo) {
+    if (!o.contains(key)) return def;
+    const auto& v = o.at(key);
+    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > 100000000)
+        throw InputError(method + ": option '" + key + "' must be an integer ≥ " + std::to_string(lo));
+    return v.get<int>();
+}
+double double_option(const nlohmann::json& o, const std::string& method, const char* key, double def) {
+    if (!o.contains(key)) return def;
+    const auto& v = o.at(key);
+    if (!v.is_number() || !(v.get<double>() >= 0))
+        throw InputError(method + ": option '" + key + "' must be a non-negative number");
+    return v.get<double>();
+}
+
+}  // namespace
+
+CeresLineSearchOptimizer::CeresLineSearchOptimizer(const std::string& method, const nlohmann::json& o)
+    : method_(method) {
+    if (!is_builtin(method)) throw InputError("unknown built-in optimizer '" + method + "'");
+    if (!o.is_object()) throw InputError(method + ": options must be an object");
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        static const char* known[] = {"max_iterations", "gradient_tolerance", "function_tolerance",
+                                      "parameter_tolerance", "lbfgs_rank", "restart_every"};
+        if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
+            throw InputError(method + ": unknown option '" + it.key() + "'");
+    }
+    max_iterations_ = int_option(o, method, "max_iterations", max_iterations_, 0);
+    gradient_tolerance_ = double_option(o, method, "gradient_tolerance", gradient_tolerance_);
+    function_tolerance_ = double_option(o, method, "function_tolerance", function_tolerance_);
+    parameter_tolerance_ = double_option(o, method, "parameter_tolerance", parameter_tolerance_);
+    lbfgs_rank_ = int_option(o, method, "lbfgs_rank", lbfgs_rank_, 1);
+    restart_every_ = int_option(o, method, "restart_every", restart_every_, 0);
+}
+
+std::string CeresLineSearchOptimizer::options_json() const {
+    return nlohmann::json{{"max_iterations", max_iterations_},       {"gradient_tolerance", gradient_tolerance_},
+                          {"function_tolerance", function_tolerance_}, {"parameter_tolerance", parameter_tolerance_},
+                          {"lbfgs_rank", lbfgs_rank_},               {"restart_every", restart_every_}}
+        .dump();
+}
+
+void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
+                                        sdk::OptimizerState& state) {
+    const int nx = objective.euclidean_size(), nt = param.num_parameters();
+    if (state.x.size() != nx || state.theta.size() != nt)
+        throw std::invalid_argument(method_ + ": start point has wrong size");
+    std::vector<double> z(nx + nt);
+    std::copy(state.x.data(), state.x.data() + nx, z.begin());
+    std::copy(state.theta.data(), state.theta.data() + nt, z.begin() + nx);
+
+    int done = state.iterations_done;
+    state.converged = state.interrupted = false;
+    state.message = "iteration limit";
+    auto* fn = new ChainedFunction(objective, param);
+    ceres::GradientProblem problem(fn);  // takes ownership
+    while (done < max_iterations_) {
+        // A segment starts with no history: report it as a restart point (checkpoint here).
+        {
+            sdk::ProgressReport r;
+            r.iteration = done;
+            r.restart_point = true;
+            r.x = z.data();
+            r.theta = z.data() + nx;
+            double cost = 0;
+            std::vector<double> g(z.size());
+            problem.Evaluate(z.data(), &cost, g.data());
+            r.loss = cost;
+            double gn = 0;
+            for (double v : g) gn = std::max(gn, std::abs(v));
+            r.gradient_norm = gn;
+            if (!objective.report(r)) {
+                state.interrupted = true;
+                state.message = "stopped on request";
+                break;
+            }
+        }
+        const int budget = restart_every_ > 0 ? std::min(restart_every_, max_iterations_ - done) : max_iterations_ - done;
+        ceres::GradientProblemSolver::Options opt;
+        opt.line_search_direction_type = method_ == "bfgs" ? ceres::BFGS : ceres::LBFGS;
+        opt.line_search_type = ceres::WOLFE;  // Ceres requires Wolfe for (L-)BFGS
+        opt.max_lbfgs_rank = lbfgs_rank_;
+        opt.max_num_iterations = budget;
+        opt.gradient_tolerance = gradient_tolerance_;
+        opt.function_tolerance = function_tolerance_;
+        opt.parameter_tolerance = parameter_tolerance_;
+        opt.max_solver_time_in_seconds = 1e9;
+        opt.logging_type = ceres::SILENT;
+        opt.minimizer_progress_to_stdout = false;
+        opt.update_state_every_iteration = true;
+        ReportCallback cb(objective, z.data(), nx, done);
+        opt.callbacks.push_back(&cb);
+        ceres::GradientProblemSolver::Summary summary;
+        ceres::Solve(opt, problem, z.data(), &summary);
+        done += std::max(0, int(summary.iterations.size()) - 1);
+        if (cb.stopped) {
+            state.interrupted = true;
+            state.message = "stopped on request";
+            break;
+        }
+        if (summary.termination_type == ceres::CONVERGENCE) {
+            state.converged = true;
+            state.message = summary.message;
+            break;
+        }
+        if (summary.termination_type == ceres::FAILURE) {
+            state.message = "Ceres failed: " + summary.message;
+            break;
+        }
+        if (summary.iterations.size() <= 1) {  // no progress possible
+            state.message = summary.message;
+            break;
+        }
+    }
+    state.iterations_done = done;
+    state.evaluations += fn->evaluations;
+    state.x = Eigen::Map<const Eigen::VectorXd>(z.data(), nx);
+    state.theta = Eigen::Map<const Eigen::VectorXd>(z.data() + nx, nt);
+    state.radial.resize(param.shape().size());
+    param.materialize(state.theta.data(), state.radial.data());
+    state.new_parameterization_options.clear();
+}
+
+}  // namespace mtpc

@@ -1,0 +1,102 @@
+#include "mtpc/train/error_metrics.hpp"
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include <cmath>
+
+namespace mtpc {
+
+void ErrorAccumulator::Sum::add(double e) {
+    sq += e * e;
+    abs += std::abs(e);
+    max = std::max(max, std::abs(e));
+    ++n;
+}
+
+ErrorStat ErrorAccumulator::Sum::stat() const {
+    ErrorStat s;
+    s.count = n;
+    if (n > 0) {
+        s.rmse = std::sqrt(sq / double(n));
+        s.mae = abs / double(n);
+        s.max = max;
+    }
+    return s;
+}
+
+void ErrorAccumulator::add(const Configuration& ref, const EfsResult& pred) {
+    ++cfgs_;
+    if (ref.energy && ref.size() > 0) e_.add((pred.energy - *ref.energy) / ref.size());
+    if (ref.has_forces())
+        for (int i = 0; i < ref.size(); ++i) f_.add((pred.forces[i] - ref.forces[i]).norm());
+    if (ref.plus_stress && ref.periodic && ref.volume() > 0) {
+        // MLIP-2's measure: per configuration, the Frobenius norm of the full 3×3 difference.
+        const double to_gpa = kEvPerA3ToGPa / ref.volume();
+        double sq = 0;
+        for (int a = 0; a < 6; ++a) {
+            const double d = (pred.virial[a] - (*ref.plus_stress)[a]) * to_gpa;
+            sq += (a < 3 ? 1.0 : 2.0) * d * d;
+        }
+        s_.add(std::sqrt(sq));
+    }
+}
+
+ErrorReport ErrorAccumulator::report() const {
+    ErrorReport r;
+    r.configurations = cfgs_;
+    r.energy_per_atom = e_.stat();
+    r.forces = f_.stat();
+    r.stress = s_.stat();
+    return r;
+}
+
+nlohmann::json ErrorReport::to_json() const {
+    auto one = [](const ErrorStat& s) {
+        return nlohmann::json{{"rmse", s.rmse}, {"mae", s.mae}, {"max", s.max}, {"count", s.count}};
+    };
+    return {{"configurations", configurations},
+            {"energy_per_atom_eV", one(energy_per_atom)},
+            {"forces_eV_per_A", one(forces)},
+            {"stress_GPa", one(stress)}};
+}
+
+std::string ErrorReport::to_text() const {
+    std::string s = fmt::format("configurations: {}\n", configurations);
+    s += fmt::format("energy per atom (meV):  RMSE {:10.4f}  MAE {:10.4f}  max {:10.4f}\n",
+                     energy_per_atom.rmse * 1e3, energy_per_atom.mae * 1e3, energy_per_atom.max * 1e3);
+    s += fmt::format("forces (eV/A):          RMSE {:10.5f}  MAE {:10.5f}  max {:10.5f}\n", forces.rmse, forces.mae,
+                     forces.max);
+    if (stress.count > 0)
+        s += fmt::format("stress (GPa):           RMSE {:10.5f}  MAE {:10.5f}  max {:10.5f}\n", stress.rmse, stress.mae,
+                         stress.max);
+    return s;
+}
+
+ErrorReport compute_errors(const MtpModel& model, const MtpParameters& p, const std::vector<Configuration>& cfgs,
+                           const std::vector<NeighborList>* nls, int threads, const std::string& file) {
+    const int n = static_cast<int>(cfgs.size());
+    std::vector<EfsResult> results(n);
+    std::vector<std::string> errors(n);
+    // Configurations in parallel, accumulated afterwards in file order: deterministic sums.
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads > 0 ? threads : omp_get_max_threads())
+    for (int k = 0; k < n; ++k) {
+        try {
+            if (nls != nullptr) {
+                results[k] = model.compute_efs((*nls)[k], cfgs[k].types.data(), p, 1);
+            } else {
+                NeighborList nl(cfgs[k], model.cutoff(), file + ": configuration " + std::to_string(k + 1));
+                results[k] = model.compute_efs(nl, cfgs[k].types.data(), p, 1);
+            }
+        } catch (const std::exception& e) {
+            errors[k] = e.what();
+        }
+    }
+    for (const auto& e : errors)
+        if (!e.empty()) throw std::runtime_error(e);
+    ErrorAccumulator acc;
+    for (int k = 0; k < n; ++k) acc.add(cfgs[k], results[k]);
+    return acc.report();
+}
+
+}  // namespace mtpc

@@ -1,0 +1,315 @@
+#include "mtpc/train/manifest.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "mtpc/core/error.hpp"
+
+namespace mtpc {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+/// Reads one JSON object, remembering the path for messages and which keys were consumed, so
+/// that unknown keys (typos) are errors rather than silently ignored.
+class Reader {
+public:
+    Reader(const json& j, std::string file, std::string path) : j_(j), file_(std::move(file)), path_(std::move(path)) {
+        if (!j_.is_object()) fail("", "must be an object");
+    }
+
+    [[noreturn]] void fail(const std::string& key, const std::string& msg) const {
+        throw InputError(file_ + ": " + sub(key) + ": " + msg);
+    }
+    std::string sub(const std::string& key) const {
+        if (key.empty()) return path_.empty() ? "(top level)" : path_;
+        return path_.empty() ? key : path_ + "." + key;
+    }
+    bool has(const std::string& key) { seen_.insert(key); return j_.contains(key); }
+    const json& at(const std::string& key) { seen_.insert(key); return j_.at(key); }
+    void require(const std::string& key) {
+        if (!has(key)) fail(key, "is required");
+    }
+
+    std::string str(const std::string& key, const std::string& def, bool required = false) {
+        if (required) require(key);
+        if (!has(key)) return def;
+        const auto& v = at(key);
+        if (!v.is_string()) fail(key, "must be a string");
+        return v.get<std::string>();
+    }
+    double num(const std::string& key, double def, bool required = false) {
+        if (required) require(key);
+        if (!has(key)) return def;
+        const auto& v = at(key);
+        if (!v.is_number()) fail(key, "must be a number");
+        return v.get<double>();
+    }
+    long long integer(const std::string& key, long long def, long long lo, long long hi, bool required = false) {
+        if (required) require(key);
+        if (!has(key)) return def;
+        const auto& v = at(key);
+        if (!v.is_number_integer()) fail(key, "must be an integer");
+        const long long x = v.get<long long>();
+        if (x < lo || x > hi) fail(key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return x;
+    }
+    bool boolean(const std::string& key, bool def) {
+        if (!has(key)) return def;
+        const auto& v = at(key);
+        if (!v.is_boolean()) fail(key, "must be true or false");
+        return v.get<bool>();
+    }
+    json object(const std::string& key) {
+        if (!has(key)) return json::object();
+        const auto& v = at(key);
+        if (!v.is_object()) fail(key, "must be an object");
+        return v;
+    }
+    void finish() const {
+        for (auto it = j_.begin(); it != j_.end(); ++it)
+            if (!seen_.count(it.key())) fail(it.key(), "unknown key");
+    }
+    const std::string& file() const { return file_; }
+
+private:
+    const json& j_;
+    std::string file_, path_;
+    std::set<std::string> seen_;
+};
+
+std::string resolve(const std::string& dir, const std::string& p) {
+    if (p.empty()) return p;
+    fs::path q(p);
+    return (q.is_absolute() ? q : fs::path(dir) / q).lexically_normal().string();
+}
+
+std::string existing_file(Reader& r, const std::string& key, const std::string& dir, bool required) {
+    const std::string v = r.str(key, "", required);
+    if (v.empty()) return v;
+    const std::string p = resolve(dir, v);
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) r.fail(key, "file '" + p + "' does not exist");
+    return p;
+}
+
+/// Splits "steps[1].options.rank" into JSON-pointer tokens.
+std::vector<std::string> split_dotted(const std::string& path) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (size_t i = 0; i < path.size(); ++i) {
+        const char c = path[i];
+        if (c == '.') {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+        } else if (c == '[') {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+            const size_t end = path.find(']', i);
+            if (end == std::string::npos) return {};
+            out.push_back(path.substr(i + 1, end - i - 1));
+            i = end;
+        } else {
+            cur += c;
+        }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+}
+
+}  // namespace
+
+Manifest parse_manifest(const json& doc, const std::string& path) {
+    Manifest m;
+    m.path = path;
+    m.raw = doc;
+    m.directory = fs::absolute(fs::path(path)).parent_path().string();
+    Reader top(doc, path, "");
+
+    top.require("species");
+    {
+        const auto& sp = top.at("species");
+        if (!sp.is_array() || sp.empty()) top.fail("species", "must be a non-empty array of names");
+        std::set<std::string> uniq;
+        for (size_t i = 0; i < sp.size(); ++i) {
+            if (!sp[i].is_string() || sp[i].get<std::string>().empty())
+                top.fail("species[" + std::to_string(i) + "]", "must be a non-empty string");
+            if (!uniq.insert(sp[i].get<std::string>()).second)
+                top.fail("species[" + std::to_string(i) + "]", "duplicate species '" + sp[i].get<std::string>() + "'");
+            m.species.push_back(sp[i].get<std::string>());
+        }
+    }
+    if (top.has("plugin_paths")) {
+        const auto& pp = top.at("plugin_paths");
+        if (!pp.is_array()) top.fail("plugin_paths", "must be an array of directories");
+        for (size_t i = 0; i < pp.size(); ++i) {
+            if (!pp[i].is_string()) top.fail("plugin_paths[" + std::to_string(i) + "]", "must be a string");
+            m.plugin_paths.push_back(resolve(m.directory, pp[i].get<std::string>()));
+        }
+    }
+
+    top.require("data");
+    {
+        Reader d(top.at("data"), path, "data");
+        m.train_file = existing_file(d, "train", m.directory, true);
+        m.validation_file = existing_file(d, "validation", m.directory, false);
+        m.test_file = existing_file(d, "test", m.directory, false);
+        d.finish();
+    }
+
+    top.require("model");
+    {
+        Reader mo(top.at("model"), path, "model");
+        m.model.init_from = existing_file(mo, "init_from", m.directory, false);
+        const bool need = m.model.init_from.empty();
+        m.model.level = static_cast<int>(mo.integer("level", 0, 2, 28, need));
+        if (need && m.model.level % 2 != 0) mo.fail("level", "must be even (MLIP-2 levels are 2, 4, ..., 28)");
+        m.model.min_dist = mo.num("min_dist", 0, need);
+        m.model.max_dist = mo.num("max_dist", 0, need);
+        m.model.radial_basis_size = static_cast<int>(mo.integer("radial_basis_size", 8, 2, 64));
+        if (need && !(m.model.min_dist > 0)) mo.fail("min_dist", "must be positive");
+        if (need && !(m.model.max_dist > m.model.min_dist)) mo.fail("max_dist", "must be greater than min_dist");
+        mo.finish();
+    }
+
+    if (top.has("radial")) {
+        Reader ra(top.at("radial"), path, "radial");
+        m.radial.plugin = ra.str("plugin", "radial-full");
+        m.radial.options = ra.object("options");
+        for (const char* k : {"n_species", "n_funcs", "n_basis"})
+            if (m.radial.options.contains(k))
+                throw InputError(path + ": radial.options." + k + ": is set by mtpc from the model, remove it");
+        m.radial.init = ra.str("init", "random");
+        if (m.radial.init != "random" && m.radial.init != "compress")
+            ra.fail("init", "must be \"random\" or \"compress\"");
+        if (m.radial.init == "compress" && m.model.init_from.empty())
+            ra.fail("init", "\"compress\" needs model.init_from (a trained potential to compress)");
+        ra.finish();
+    }
+
+    if (top.has("loss")) {
+        Reader lo(top.at("loss"), path, "loss");
+        m.loss.energy_weight = lo.num("energy_weight", 1.0);
+        m.loss.force_weight = lo.num("force_weight", 0.01);
+        m.loss.stress_weight = lo.num("stress_weight", 0.0);
+        for (const char* k : {"energy_weight", "force_weight", "stress_weight"})
+            if (lo.has(k) && !(lo.num(k, 0) >= 0)) lo.fail(k, "must be non-negative");
+        m.loss.weighting = lo.str("weighting", "vibrations");
+        if (m.loss.weighting != "vibrations" && m.loss.weighting != "structures" && m.loss.weighting != "molecules")
+            lo.fail("weighting", "must be \"vibrations\", \"structures\" or \"molecules\"");
+        lo.finish();
+    }
+
+    top.require("steps");
+    {
+        const auto& st = top.at("steps");
+        if (!st.is_array() || st.empty()) top.fail("steps", "must be a non-empty array of optimisation steps");
+        for (size_t i = 0; i < st.size(); ++i) {
+            Reader s(st[i], path, "steps[" + std::to_string(i) + "]");
+            StepSpec spec;
+            spec.optimizer = s.str("optimizer", "", true);
+            if (spec.optimizer.empty()) s.fail("optimizer", "must not be empty");
+            spec.options = s.object("options");
+            s.finish();
+            m.steps.push_back(std::move(spec));
+        }
+    }
+
+    if (top.has("seeds")) {
+        const auto& se = top.at("seeds");
+        if (!se.is_array() || se.empty()) top.fail("seeds", "must be a non-empty array of non-negative integers");
+        m.seeds.clear();
+        for (size_t i = 0; i < se.size(); ++i) {
+            if (!se[i].is_number_unsigned()) top.fail("seeds[" + std::to_string(i) + "]", "must be a non-negative integer");
+            m.seeds.push_back(se[i].get<std::uint64_t>());
+        }
+    }
+
+    if (top.has("variants")) {
+        const auto& va = top.at("variants");
+        if (!va.is_array()) top.fail("variants", "must be an array of {name, set}");
+        for (size_t i = 0; i < va.size(); ++i) {
+            Reader v(va[i], path, "variants[" + std::to_string(i) + "]");
+            VariantSpec spec;
+            spec.name = v.str("name", "", true);
+            spec.set = v.object("set");
+            v.finish();
+            m.variants.push_back(std::move(spec));
+        }
+    }
+    if (top.has("sweep")) {
+        Reader sw(top.at("sweep"), path, "sweep");
+        const std::string param = sw.str("parameter", "", true);
+        sw.require("values");
+        const auto& vals = sw.at("values");
+        if (!vals.is_array() || vals.empty()) sw.fail("values", "must be a non-empty array");
+        sw.finish();
+        if (split_dotted(param).empty()) sw.fail("parameter", "must be a dotted path such as radial.options.rank");
+        for (const auto& v : vals) m.variants.push_back({param + "=" + v.dump(), json{{param, v}}});
+    }
+
+    m.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
+    {
+        Reader out(top.has("output") ? top.at("output") : json::object(), path, "output");
+        m.output_directory = resolve(m.directory, out.str("directory", "mtpc-out"));
+        m.write_potential = out.boolean("potential", true);
+        m.validate_every = static_cast<int>(out.integer("validate_every", 50, 0, 1000000));
+        out.finish();
+    }
+    top.finish();
+
+    // Every variant must itself be a valid manifest: check them all now, not halfway through.
+    for (size_t i = 0; i < m.variants.size(); ++i) {
+        for (auto it = m.variants[i].set.begin(); it != m.variants[i].set.end(); ++it)
+            if (split_dotted(it.key()).empty())
+                throw InputError(path + ": variants[" + std::to_string(i) + "].set: bad path '" + it.key() + "'");
+        (void)apply_variant(m, m.variants[i]);
+    }
+    return m;
+}
+
+Manifest apply_variant(const Manifest& base, const VariantSpec& variant) {
+    json doc = base.raw;
+    doc.erase("variants");
+    doc.erase("sweep");
+    for (auto it = variant.set.begin(); it != variant.set.end(); ++it) {
+        json* node = &doc;
+        const auto tokens = split_dotted(it.key());
+        for (size_t t = 0; t < tokens.size(); ++t) {
+            const std::string& tok = tokens[t];
+            const bool last = t + 1 == tokens.size();
+            if (node->is_array()) {
+                size_t idx = 0;
+                try { idx = std::stoul(tok); } catch (...) { idx = node->size(); }
+                if (idx >= node->size())
+                    throw InputError(base.path + ": variant '" + variant.name + "': '" + it.key() + "': no element " + tok);
+                node = &(*node)[idx];
+            } else {
+                if (!node->is_object())
+                    throw InputError(base.path + ": variant '" + variant.name + "': '" + it.key() + "': not an object at " + tok);
+                node = &(*node)[tok];
+            }
+            if (last) *node = it.value();
+        }
+    }
+    Manifest m = parse_manifest(doc, base.path);
+    m.variants.clear();
+    m.raw = doc;
+    return m;
+}
+
+Manifest load_manifest(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path + ": cannot open manifest");
+    json doc;
+    try {
+        doc = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw InputError(path + ": not valid JSON: " + e.what());
+    }
+    return parse_manifest(doc, path);
+}
+
+}  // namespace mtpc
