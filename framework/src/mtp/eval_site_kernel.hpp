@@ -1,0 +1,51 @@
+// The per-atom ("site") computations of MtpModel: moments, site energy, ∂E_i/∂r_ij and the
+// dual-number pass for parameter gradients of the loss.  Private to framework/src/mtp.
+#pragma once
+
+#include <vector>
+
+#include "mtpc/mtp/mtp_model.hpp"
+
+namespace mtpc {
+
+/// Scratch buffers for one site; one per thread, grown on demand (never shrunk).
+struct MtpModel::Workspace {
+    int n = 0;   ///< neighbours of the current site
+    int zi = 0;  ///< species of the central atom
+    const double *dx = nullptr, *dy = nullptr, *dz = nullptr;  ///< r_ij components (neighbour list)
+    std::vector<int> zj;                        ///< [n] neighbour species
+    std::vector<double> r, inv_r, ux, uy, uz;   ///< [n] distance, 1/r, unit vector
+    std::vector<double> q, dq;                  ///< [n × N_b] Q_β(r_j), Q'_β(r_j)
+    std::vector<double> f, df;                  ///< [N_f × n] f_μ(r_j), f'_μ(r_j)
+    std::vector<double> mono;                   ///< [M × n] monomial m of u_j
+    std::vector<double> slots, moments;         ///< [n_slots], [A]
+    std::vector<double> adj, slot_w;            ///< ∂(objective)/∂moment and per-slot weights
+    // Dual (directional-derivative) parts for the loss gradient.
+    std::vector<double> dslots, dmoments, dadj, slot_dw;
+    std::vector<double> ud;                       ///< [n] u_j · d_j
+    std::vector<double> t0, t1, t2, t3, t4, t5;   ///< [n] per-neighbour temporaries
+    std::vector<double> acc_a, acc_x, acc_y, acc_z;  ///< [n] per-neighbour accumulators
+
+    void reserve(const MtpModel& model, int n_neighbors);
+};
+
+/// The math of one site.  All functions work on the neighbourhood loaded by `load`.
+struct SiteKernel {
+    const MtpModel& model;
+
+    /// Loads atom `i` of `nl`: geometry, radial basis, f_μ and f'_μ from C, monomials.
+    void load(MtpModel::Workspace& w, const NeighborList& nl, int i, const int* types,
+              const MtpParameters& p) const;
+    /// Basic moments from the loaded neighbourhood, then the times graph: fills w.moments.
+    void moments(MtpModel::Workspace& w) const;
+    /// Site energy from w.moments.
+    [[nodiscard]] double site_energy(const MtpModel::Workspace& w, const MtpParameters& p) const;
+    /// ∂E_i/∂r_ij for every neighbour j, written to grad[3j + a] (after `moments`).
+    void site_forces(MtpModel::Workspace& w, const MtpParameters& p, double* grad) const;
+    /// Parameter gradient of ℓ_i = alpha·E_i + Σ_j (∂E_i/∂r_ij)·d_j (d = 3 × n displacements, or
+    /// nullptr for none), added to `g` (after `moments`).
+    void site_parameter_gradient(MtpModel::Workspace& w, const MtpParameters& p, double alpha,
+                                 const double* d, const MtpGradient& g) const;
+};
+
+}  // namespace mtpc
