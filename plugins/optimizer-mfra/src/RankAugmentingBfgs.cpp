@@ -1,0 +1,292 @@
+#include "RankAugmentingBfgs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "TruncatedSvd.hpp"  // mtpc_truncated_svd (plugins/radial-mf)
+#include "mtpc_lowrank/inverse_bfgs.hpp"
+#include "mtpc_lowrank/wolfe_line_search.hpp"
+
+namespace mtpc::mfra {
+
+namespace {
+
+constexpr const char* kName = "optimizer-mfra";
+using RowMajorMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// One iterate (x, U, V) with the loss and its Euclidean gradients.
+struct Iterate {
+    sdk::Vector x;
+    sdk::Matrix U, V;          ///< m × r, n × r
+    RowMajorMatrix radial;     ///< Ĉ = U Vᵀ in the C layout
+    double loss = 0;
+    sdk::Vector grad_x;
+    RowMajorMatrix grad_radial;  ///< G = ∂L/∂Ĉ
+};
+
+void evaluate(sdk::Objective& objective, Iterate& it, int& evaluations) {
+    it.radial = it.U * it.V.transpose();
+    it.grad_x.resize(it.x.size());
+    it.grad_radial.resize(it.radial.rows(), it.radial.cols());
+    it.loss = objective.evaluate(it.x.data(), it.radial.data(), it.x.size() > 0 ? it.grad_x.data() : nullptr,
+                                 it.grad_radial.data());
+    ++evaluations;
+}
+
+/// z = [x; vec U; vec V] (column-major factors), the BFGS variables.
+sdk::Vector pack(const sdk::Vector& x, const sdk::Matrix& U, const sdk::Matrix& V) {
+    sdk::Vector z(x.size() + U.size() + V.size());
+    z << x, Eigen::Map<const sdk::Vector>(U.data(), U.size()), Eigen::Map<const sdk::Vector>(V.data(), V.size());
+    return z;
+}
+
+/// ∇_z L = [∂L/∂x; vec(G V); vec(Gᵀ U)].
+sdk::Vector gradient(const Iterate& it) {
+    const sdk::Matrix gU = it.grad_radial * it.V;
+    const sdk::Matrix gV = it.grad_radial.transpose() * it.U;
+    return pack(it.grad_x, gU, gV);
+}
+
+/// t ↦ z + t d for the BFGS line search.
+class StraightLine final : public lowrank::LineFunction {
+public:
+    StraightLine(sdk::Objective& objective, const Iterate& from, const sdk::Vector& direction, int& evaluations)
+        : objective_(objective), from_(from), d_(direction), evaluations_(evaluations) {}
+
+    lowrank::LineSample evaluate(double t) override {
+        const Eigen::Index p = from_.x.size(), mr = from_.U.size();
+        trial_.x = from_.x + t * d_.head(p);
+        trial_.U = from_.U + t * Eigen::Map<const sdk::Matrix>(d_.data() + p, from_.U.rows(), from_.U.cols());
+        trial_.V = from_.V + t * Eigen::Map<const sdk::Matrix>(d_.data() + p + mr, from_.V.rows(), from_.V.cols());
+        mfra::evaluate(objective_, trial_, evaluations_);
+        return {trial_.loss, gradient(trial_).dot(d_)};
+    }
+    void keep_last() override { kept_ = trial_; }
+    [[nodiscard]] const Iterate& kept() const { return kept_; }
+
+private:
+    sdk::Objective& objective_;
+    const Iterate& from_;
+    const sdk::Vector& d_;
+    int& evaluations_;
+    Iterate trial_, kept_;
+};
+
+/// h ↦ (x, [U, √(hσ) u], [V, −√(hσ) v]): Ĉ(h) = U Vᵀ − h Σ σ_k u_k v_kᵀ, evaluated in the factored
+/// form itself so that the accepted point is exactly the new iterate.
+class AugmentationLine final : public lowrank::LineFunction {
+public:
+    AugmentationLine(sdk::Objective& objective, const Iterate& from, const lowrank::TruncatedSvd& top,
+                     int& evaluations)
+        : objective_(objective), from_(from), top_(top), evaluations_(evaluations) {
+        direction_ = -(top_.U * top_.sigma.asDiagonal() * top_.V.transpose());  // dĈ/dh
+    }
+
+    lowrank::LineSample evaluate(double h) override {
+        const Eigen::Index r = from_.U.cols(), k = top_.sigma.size();
+        const sdk::Vector scale = (h * top_.sigma).cwiseSqrt();
+        trial_.x = from_.x;
+        trial_.U.resize(from_.U.rows(), r + k);
+        trial_.U << from_.U, top_.U * scale.asDiagonal();
+        trial_.V.resize(from_.V.rows(), r + k);
+        trial_.V << from_.V, -(top_.V * scale.asDiagonal());
+        mfra::evaluate(objective_, trial_, evaluations_);
+        return {trial_.loss, trial_.grad_radial.cwiseProduct(direction_).sum()};
+    }
+    void keep_last() override { kept_ = trial_; }
+    [[nodiscard]] const Iterate& kept() const { return kept_; }
+
+private:
+    sdk::Objective& objective_;
+    const Iterate& from_;
+    const lowrank::TruncatedSvd& top_;
+    int& evaluations_;
+    RowMajorMatrix direction_;
+    Iterate trial_, kept_;
+};
+
+}  // namespace
+
+RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
+    plugin_common::Options opt(kName, options_json);
+    opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
+                    "function_tolerance", "sufficient_decrease", "initial_step"});
+    settings_ = lowrank::OptimizerSettings::parse(opt, kName);
+    rank_min_ = opt.get_int("rank_min", 1, 0);
+    rank_max_ = opt.get_int("rank_max", 1, 0);
+    augment_every_ = opt.get_int("augment_every", 1, augment_every_);
+    rank_step_ = opt.get_int("rank_step", 1, rank_step_);
+    if (rank_min_ > 0 && rank_max_ > 0 && rank_min_ > rank_max_)
+        throw std::invalid_argument(std::string(kName) + ": option 'rank_min' exceeds 'rank_max'");
+}
+
+std::string RankAugmentingBfgs::options_json() const {
+    nlohmann::json j = settings_.to_json();
+    if (rank_min_ > 0) j["rank_min"] = rank_min_;
+    if (rank_max_ > 0) j["rank_max"] = rank_max_;
+    j["augment_every"] = augment_every_;
+    j["rank_step"] = rank_step_;
+    return j.dump();
+}
+
+void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
+                                  sdk::OptimizerState& state) {
+    const sdk::RadialShape shape = objective.radial_shape();
+    const int p = objective.euclidean_size();
+    const int m = shape.rows(), n = shape.cols(), full_rank = std::min(m, n);
+    if (param.shape() != shape)
+        throw std::invalid_argument(std::string(kName) + ": the parameterization's radial shape differs from the objective's");
+    if (state.x.size() != p)
+        throw std::invalid_argument(std::string(kName) + ": start x has " + std::to_string(state.x.size()) +
+                                    " entries, the objective expects " + std::to_string(p));
+    if (state.theta.size() != param.num_parameters())
+        throw std::invalid_argument(std::string(kName) + ": start theta has " + std::to_string(state.theta.size()) +
+                                    " entries, the parameterization expects " + std::to_string(param.num_parameters()));
+    const int param_rank = lowrank::rank_in_options(param.options_json());
+    const int rank_min = rank_min_ > 0 ? rank_min_ : std::max(param_rank, 1);
+    const int rank_max = rank_max_ > 0 ? rank_max_ : full_rank;
+    if (rank_max > full_rank || rank_min > rank_max)
+        throw std::invalid_argument(std::string(kName) + ": need rank_min (" + std::to_string(rank_min) +
+                                    ") <= rank_max (" + std::to_string(rank_max) + ") <= min(m, n) = " +
+                                    std::to_string(full_rank));
+
+    int evaluations = 0;
+    Iterate current;
+    current.x = state.x;
+    {
+        // Start: the balanced factors of SVD_{rank_min}(C(θ)), as radial-mf's initialize_from.
+        sdk::Vector C(shape.size());
+        param.materialize(state.theta.data(), C.data());
+        const lowrank::TruncatedSvd svd = lowrank::truncated_svd(sdk::ConstReshapedRadial(C.data(), m, n), rank_min);
+        const sdk::Vector root = svd.sigma.cwiseSqrt();
+        current.U = svd.U * root.asDiagonal();
+        current.V = svd.V * root.asDiagonal();
+    }
+    evaluate(objective, current, evaluations);
+    int rank = rank_min;
+
+    lowrank::InverseBfgs H;
+    H.reset(p + rank * (m + n));
+    lowrank::LineSearchSettings line_settings;
+    line_settings.sufficient_decrease = settings_.sufficient_decrease;
+
+    sdk::Vector theta;  // θ for reports while the rank is still the parameterization's
+    int iteration = state.iterations_done;
+    int steps_at_rank = 0;
+    state.converged = false;
+    state.interrupted = false;
+    state.message.clear();
+
+    const auto report = [&](double step) {
+        sdk::ProgressReport progress;
+        progress.iteration = iteration;
+        progress.evaluations = evaluations;
+        progress.loss = current.loss;
+        progress.gradient_norm = gradient(current).norm();
+        progress.step = step;
+        progress.rank = rank;
+        progress.x = current.x.data();
+        if (param_rank == 0 || param_rank == rank) {
+            theta.resize(param.num_parameters());
+            param.initialize_from(current.radial.data(), theta.data());
+            progress.theta = theta.data();
+        }
+        return objective.report(progress);
+    };
+
+    // One rank augmentation; false when it cannot decrease the loss (G ≈ 0 or no decrease found).
+    const auto augment = [&]() {
+        const int added = std::min(rank_step_, rank_max - rank);
+        const lowrank::TruncatedSvd top = lowrank::truncated_svd(current.grad_radial, added);
+        const double sigma_squared = top.sigma.squaredNorm();
+        if (!(top.sigma[0] > settings_.gradient_tolerance)) return false;
+        const double polyak = current.loss > 0 ? current.loss / sigma_squared : settings_.initial_step / top.sigma[0];
+        AugmentationLine line(objective, current, top, evaluations);
+        const lowrank::LineSearchResult found =
+            lowrank::weak_wolfe_search(line, {current.loss, -sigma_squared}, polyak, line_settings);
+        if (!found.decreased) return false;
+        current = line.kept();
+        rank += added;
+        H.reset(p + rank * (m + n));
+        steps_at_rank = 0;
+        ++iteration;
+        if (!report(found.step)) state.interrupted = true;
+        return true;
+    };
+
+    while (true) {
+        if (iteration >= settings_.max_iterations) {
+            state.message = "reached max_iterations";
+            break;
+        }
+        bool stalled = false;  // no more progress at this rank
+        const sdk::Vector g = gradient(current);
+        const double g_norm = g.norm();
+        if (g_norm <= settings_.gradient_tolerance) {
+            stalled = true;
+        } else if (steps_at_rank >= augment_every_ && rank < rank_max) {
+            if (!augment()) steps_at_rank = 0;  // G offers no descent now: carry on at this rank
+            if (state.interrupted) break;
+            continue;
+        } else {
+            sdk::Vector direction = H.direction(g);
+            double slope = g.dot(direction);
+            if (!(slope < 0)) {
+                H.reset(static_cast<int>(g.size()));
+                direction = -g;
+                slope = -g_norm * g_norm;
+            }
+            const double first_trial = H.is_fresh() ? settings_.initial_step * std::min(1.0, 1.0 / g_norm)
+                                                    : settings_.initial_step;
+            StraightLine line(objective, current, direction, evaluations);
+            const lowrank::LineSearchResult found =
+                lowrank::weak_wolfe_search(line, {current.loss, slope}, first_trial, line_settings);
+            if (!found.decreased) {
+                if (!H.is_fresh()) {
+                    H.reset(static_cast<int>(g.size()));
+                    continue;
+                }
+                stalled = true;
+            } else {
+                const double previous_loss = current.loss;
+                current = line.kept();
+                H.update(found.step * direction, gradient(current) - g);
+                ++iteration;
+                ++steps_at_rank;
+                if (!report(found.step)) {
+                    state.interrupted = true;
+                    break;
+                }
+                stalled = std::abs(previous_loss - current.loss) <=
+                          settings_.function_tolerance * std::max(1.0, std::abs(current.loss));
+            }
+        }
+        if (stalled) {
+            if (rank < rank_max && augment()) {
+                if (state.interrupted) break;
+                continue;
+            }
+            state.converged = true;
+            state.message = rank < rank_max ? "converged; rank augmentation gives no further decrease"
+                                            : "converged at rank_max";
+            break;
+        }
+    }
+    if (state.interrupted) state.message = "stopped on request";
+
+    state.x = current.x;
+    state.radial = Eigen::Map<const sdk::Vector>(current.radial.data(), current.radial.size());
+    if (param_rank > 0 && param_rank != rank) {
+        state.new_parameterization_options = lowrank::options_with_rank(param.options_json(), rank);
+        state.theta.resize(0);
+    } else {
+        state.new_parameterization_options.clear();
+        state.theta.resize(param.num_parameters());
+        param.initialize_from(state.radial.data(), state.theta.data());
+    }
+    state.iterations_done = iteration;
+    state.evaluations = evaluations;
+}
+
+}  // namespace mtpc::mfra

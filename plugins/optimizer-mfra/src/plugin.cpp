@@ -1,0 +1,17 @@
+// The exported symbols of libmtpc_optimizer_mfra.so.
+#include "mtpc/sdk/plugin.hpp"
+
+#include "RankAugmentingBfgs.hpp"
+
+MTPC_DEFINE_PLUGIN(MTPC_KIND_OPTIMIZER, "optimizer-mfra", "1.0.0",
+                   "BFGS on the factors U, V of the reshaped radial tensor with rank augmentation (MFRA)",
+                   mtpc::mfra::RankAugmentingBfgs,
+                   R"json({"rank_min": "integer >= 1 (default: the parameterization's rank, else 1)",
+ "rank_max": "integer >= rank_min (default: min(N_T^2, N_f*N_b))",
+ "augment_every": "integer >= 1, default 80: BFGS steps between rank augmentations",
+ "rank_step": "integer >= 1, default 1: rank added per augmentation",
+ "max_iterations": "integer, default 1000",
+ "gradient_tolerance": "number, default 1e-8",
+ "function_tolerance": "number, default 1e-12",
+ "sufficient_decrease": "number in (0, 0.5), default 1e-3",
+ "initial_step": "number > 0, default 1"})json")
