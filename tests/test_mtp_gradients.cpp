@@ -1,0 +1,249 @@
+// MtpModel derivatives against finite differences: forces (−∂E/∂x), virial (strain derivative),
+// and the parameter gradients of the energy and of the training loss for every parameter kind
+// (species coefficients, moment coefficients ξ, radial tensor C); plus thread-count bit identity.
+// Random multi-species configurations: a periodic triclinic cell, a cell much smaller than the
+// cutoff (many images, self-images), and an open cluster; bases of levels 6, 12 and 20.
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "mtpc/mtp/basis_generator.hpp"
+#include "mtpc/mtp/mtp_model.hpp"
+
+namespace {
+
+constexpr int kSpecies = 3;
+
+/// An untrained basis of `level` with random coefficients (deterministic in `seed`).  The radial
+/// scaling keeps f_μ of order 0.1–1 so that high-order products stay moderate.
+mtpc::MtpPotential random_potential(int level, unsigned seed) {
+    mtpc::MtpPotential pot = mtpc::make_untrained_mtp(level, kSpecies, 1.2, 4.2, 8);
+    pot.scaling = 0.15;
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(-1, 1);
+    pot.species_coeffs.resize(kSpecies);
+    for (auto& c : pot.species_coeffs) c = u(rng);
+    pot.moment_coeffs.resize(pot.alpha_moment_mapping.size());
+    for (auto& c : pot.moment_coeffs) c = 0.5 * u(rng);
+    pot.radial_coeffs.resize(std::size_t(kSpecies) * kSpecies * pot.radial_funcs_count * pot.radial_basis_size);
+    for (auto& c : pot.radial_coeffs) c = u(rng);
+    return pot;
+}
+
+/// Random atoms in `lattice` (rows; periodic) or in a box of that size (open), at least 1.3 Å
+/// apart (minimum image ignored for tiny cells: only overlaps matter there).
+mtpc::Configuration random_configuration(int n, const Eigen::Matrix3d& lattice, bool periodic, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::uniform_int_distribution<int> type(0, kSpecies - 1);
+    mtpc::Configuration cfg;
+    cfg.periodic = periodic;
+    cfg.lattice = lattice;
+    while (cfg.size() < n) {
+        const Eigen::Vector3d s(u(rng), u(rng), u(rng));
+        const Eigen::Vector3d x = lattice.transpose() * s;
+        bool ok = true;
+        for (const auto& y : cfg.positions) ok = ok && (x - y).norm() > 1.3;
+        if (!ok) continue;
+        cfg.positions.push_back(x);
+        cfg.types.push_back(type(rng));
+        cfg.ids.push_back(cfg.size());
+    }
+    return cfg;
+}
+
+struct Case {
+    std::string name;
+    mtpc::Configuration cfg;
+};
+
+std::vector<Case> test_configurations() {
+    Eigen::Matrix3d tri;
+    tri << 6.1, 0.0, 0.0,  //
+        1.3, 5.7, 0.0,     //
+        -0.8, 0.9, 6.4;
+    Eigen::Matrix3d small;
+    small << 2.9, 0.0, 0.0,  //
+        0.4, 2.7, 0.0,       //
+        0.3, -0.5, 3.1;
+    Eigen::Matrix3d box = Eigen::Matrix3d::Identity() * 5.5;
+    return {{"periodic triclinic", random_configuration(9, tri, true, 11)},
+            {"small periodic cell", random_configuration(2, small, true, 12)},
+            {"open cluster", random_configuration(8, box, false, 13)}};
+}
+
+double energy(const mtpc::MtpModel& model, const mtpc::Configuration& cfg) {
+    return model.compute_efs(cfg).energy;
+}
+
+class MtpGradients : public ::testing::TestWithParam<int> {};
+
+TEST_P(MtpGradients, ForcesAreMinusEnergyGradient) {
+    const mtpc::MtpModel model(random_potential(GetParam(), 100 + GetParam()));
+    for (const auto& c : test_configurations()) {
+        const auto efs = model.compute_efs(c.cfg);
+        double scale = 1e-3;
+        for (const auto& f : efs.forces) scale = std::max(scale, f.cwiseAbs().maxCoeff());
+        const double h = 1e-5;
+        for (int i = 0; i < c.cfg.size(); ++i)
+            for (int a = 0; a < 3; ++a) {
+                auto plus = c.cfg, minus = c.cfg;
+                plus.positions[i][a] += h;
+                minus.positions[i][a] -= h;
+                const double fd = -(energy(model, plus) - energy(model, minus)) / (2 * h);
+                EXPECT_NEAR(efs.forces[i][a], fd, 1e-6 * scale) << c.name << " atom " << i << " axis " << a;
+            }
+    }
+}
+
+TEST_P(MtpGradients, VirialIsStrainDerivative) {
+    const mtpc::MtpModel model(random_potential(GetParam(), 200 + GetParam()));
+    // PlusStress = −∂E/∂ε_ab under x → (I + ε) x; Voigt order xx yy zz yz xz xy.
+    const int voigt[6][2] = {{0, 0}, {1, 1}, {2, 2}, {1, 2}, {0, 2}, {0, 1}};
+    for (const auto& c : test_configurations()) {
+        const auto efs = model.compute_efs(c.cfg);
+        double scale = 1e-3;
+        for (double v : efs.virial) scale = std::max(scale, std::abs(v));
+        const double h = 1e-6;
+        for (int v = 0; v < 6; ++v) {
+            double e[2];
+            for (int s = 0; s < 2; ++s) {
+                Eigen::Matrix3d strain = Eigen::Matrix3d::Identity();
+                strain(voigt[v][0], voigt[v][1]) += s == 0 ? h : -h;
+                auto cfg = c.cfg;
+                for (auto& x : cfg.positions) x = strain * x;
+                cfg.lattice = (strain * cfg.lattice.transpose()).transpose();
+                e[s] = energy(model, cfg);
+            }
+            const double fd = -(e[0] - e[1]) / (2 * h);
+            EXPECT_NEAR(efs.virial[v], fd, 1e-6 * scale) << c.name << " Voigt " << v;
+        }
+    }
+}
+
+/// Random reference values (energy, forces, virial) near the model's own, so residuals are O(1).
+struct Target {
+    double energy;
+    std::vector<double> forces;
+    std::array<double, 6> virial;
+    mtpc::sdk::LossTarget view() const {
+        mtpc::sdk::LossTarget t;
+        t.energy = energy;
+        t.forces = forces.data();
+        t.virial = virial.data();
+        t.w_energy = 0.7;
+        t.w_forces = 0.3;
+        t.w_stress = 0.05;
+        return t;
+    }
+};
+
+Target random_target(const mtpc::EfsResult& efs, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(-1, 1);
+    Target t;
+    t.energy = efs.energy + u(rng);
+    for (const auto& f : efs.forces)
+        for (int a = 0; a < 3; ++a) t.forces.push_back(f[a] + u(rng));
+    for (int v = 0; v < 6; ++v) t.virial[v] = efs.virial[v] + u(rng);
+    return t;
+}
+
+/// Checks one parameter kind: analytic gradient vs central differences of `value` over every
+/// entry of `theta` (perturbed in place).
+template <class Value>
+void check_kind(const std::string& what, std::vector<double>& theta, const std::vector<double>& analytic,
+                Value value) {
+    double scale = 1e-8;
+    for (double g : analytic) scale = std::max(scale, std::abs(g));
+    for (std::size_t k = 0; k < theta.size(); ++k) {
+        const double saved = theta[k];
+        const double h = 1e-6 * std::max(1.0, std::abs(saved));
+        theta[k] = saved + h;
+        const double lp = value();
+        theta[k] = saved - h;
+        const double lm = value();
+        theta[k] = saved;
+        const double fd = (lp - lm) / (2 * h);
+        EXPECT_NEAR(analytic[k], fd, 1e-6 * scale) << what << " parameter " << k;
+    }
+}
+
+TEST_P(MtpGradients, LossAndEnergyParameterGradients) {
+    const auto pot = random_potential(GetParam(), 300 + GetParam());
+    const mtpc::MtpModel model(pot);
+    std::vector<double> species = model.parameters().species_coeffs == nullptr ? std::vector<double>() : pot.species_coeffs;
+    std::vector<double> moment = pot.moment_coeffs, radial = pot.radial_coeffs;
+    auto params = [&] { return mtpc::MtpParameters{species.data(), moment.data(), radial.data()}; };
+    unsigned seed = 1;
+    for (const auto& c : test_configurations()) {
+        const mtpc::NeighborList nl(c.cfg, model.cutoff());
+        const int* types = c.cfg.types.data();
+        const Target target = random_target(model.compute_efs(nl, types, params()), seed++);
+        const auto t = target.view();
+
+        std::vector<double> gs(species.size()), gm(moment.size()), gr(radial.size());
+        model.loss_gradient(nl, types, params(), t, {gs.data(), gm.data(), gr.data()});
+        auto loss = [&] { return model.loss_gradient(nl, types, params(), t, {}); };
+        check_kind(c.name + ": loss / species", species, gs, loss);
+        check_kind(c.name + ": loss / moment", moment, gm, loss);
+        check_kind(c.name + ": loss / radial", radial, gr, loss);
+
+        std::vector<double> es(species.size()), em(moment.size()), er(radial.size());
+        model.energy_gradient(nl, types, params(), {es.data(), em.data(), er.data()});
+        auto e = [&] { return model.compute_efs(nl, types, params()).energy; };
+        check_kind(c.name + ": energy / species", species, es, e);
+        check_kind(c.name + ": energy / moment", moment, em, e);
+        check_kind(c.name + ": energy / radial", radial, er, e);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, MtpGradients, ::testing::Values(6, 12, 20),
+                         [](const auto& info) { return "level" + std::to_string(info.param); });
+
+TEST(MtpThreads, ResultsDoNotDependOnThreadCount) {
+    const auto pot = random_potential(12, 7);
+    const mtpc::MtpModel model(pot);
+    Eigen::Matrix3d lattice;
+    lattice << 9.0, 0.0, 0.0,  //
+        1.0, 8.5, 0.0,         //
+        0.5, 0.7, 9.2;
+    // Enough atoms for several gradient blocks.
+    std::vector<mtpc::Configuration> cfgs;
+    for (unsigned s = 0; s < 3; ++s) cfgs.push_back(random_configuration(40, lattice, true, 50 + s));
+    std::vector<mtpc::NeighborList> nls;
+    std::vector<Target> targets;
+    std::vector<mtpc::TrainingItem> batch;
+    for (const auto& cfg : cfgs) nls.emplace_back(cfg, model.cutoff());
+    for (std::size_t c = 0; c < cfgs.size(); ++c)
+        targets.push_back(random_target(model.compute_efs(nls[c], cfgs[c].types.data(), model.parameters()), 9 + c));
+    for (std::size_t c = 0; c < cfgs.size(); ++c) batch.push_back({&nls[c], cfgs[c].types.data(), targets[c].view()});
+
+    const auto one = model.compute_efs(cfgs[0], 1), two = model.compute_efs(cfgs[0], 2);
+    EXPECT_EQ(one.energy, two.energy);
+    EXPECT_EQ(one.virial, two.virial);
+    for (std::size_t i = 0; i < one.forces.size(); ++i) EXPECT_EQ(one.forces[i], two.forces[i]);
+
+    const std::size_t n_grad = pot.species_coeffs.size() + pot.moment_coeffs.size() + pot.radial_coeffs.size();
+    auto gradient = [&](int threads, bool use_batch) {
+        std::vector<double> g(n_grad + 1, 0.0);
+        const mtpc::MtpGradient view{g.data(), g.data() + kSpecies, g.data() + kSpecies + pot.moment_coeffs.size()};
+        if (use_batch) {
+            g.back() = model.batch_loss_gradient(batch, model.parameters(), view, threads);
+        } else {
+            for (const auto& item : batch)
+                g.back() += model.loss_gradient(*item.neighbors, item.types, model.parameters(), item.target, view, threads);
+        }
+        return g;
+    };
+    EXPECT_EQ(gradient(1, false), gradient(2, false));
+    EXPECT_EQ(gradient(1, true), gradient(2, true));
+    EXPECT_EQ(gradient(1, true), gradient(3, true));
+}
+
+}  // namespace
