@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "mtpc/core/error.hpp"
 #include "mtpc/mtp/basis_generator.hpp"
+#include "mtpc/mtp/mtp_descriptor.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 
 namespace {
@@ -244,6 +246,55 @@ TEST(MtpThreads, ResultsDoNotDependOnThreadCount) {
     EXPECT_EQ(gradient(1, false), gradient(2, false));
     EXPECT_EQ(gradient(1, true), gradient(2, true));
     EXPECT_EQ(gradient(1, true), gradient(3, true));
+}
+
+TEST(MtpDescriptor, MatchesModelAndAddsGradients) {
+    const auto pot = random_potential(12, 21);
+    const mtpc::MtpDescriptor desc(pot);
+    const mtpc::MtpModel& model = desc.model();
+    EXPECT_EQ(desc.linear_size(), kSpecies + int(pot.moment_coeffs.size()));
+    EXPECT_EQ(desc.radial_shape().size(), std::int64_t(pot.radial_coeffs.size()));
+    // Linear block = [species_coeffs, moment_coeffs]; C given separately (here: scaled).
+    std::vector<double> linear = pot.species_coeffs;
+    linear.insert(linear.end(), pot.moment_coeffs.begin(), pot.moment_coeffs.end());
+    std::vector<double> C = pot.radial_coeffs;
+    for (auto& c : C) c *= 0.9;
+    for (const auto& c : test_configurations()) {
+        std::vector<double> pos;
+        for (const auto& x : c.cfg.positions) pos.insert(pos.end(), {x[0], x[1], x[2]});
+        double lat[9];
+        for (int r = 0; r < 3; ++r)
+            for (int k = 0; k < 3; ++k) lat[3 * r + k] = c.cfg.lattice(r, k);
+        const mtpc::sdk::AtomsView view{c.cfg.size(), c.cfg.types.data(), pos.data(), c.cfg.periodic ? lat : nullptr};
+        mtpc::sdk::Efs out;
+        desc.evaluate(view, linear.data(), C.data(), out);
+        const mtpc::NeighborList nl(c.cfg, model.cutoff());
+        const auto ref = model.compute_efs(nl, c.cfg.types.data(), desc.parameters(linear.data(), C.data()));
+        EXPECT_EQ(out.energy, ref.energy) << c.name;
+        EXPECT_EQ(out.virial, ref.virial) << c.name;
+        ASSERT_EQ(out.forces.size(), 3 * ref.forces.size());
+        for (std::size_t i = 0; i < ref.forces.size(); ++i)
+            for (int a = 0; a < 3; ++a) EXPECT_EQ(out.forces[3 * i + a], ref.forces[i][a]);
+        const Target target = random_target(ref, 77);
+        std::vector<double> gl(linear.size(), 0.0), gC(C.size(), 0.0);
+        const double l1 = desc.loss_gradient(view, target.view(), linear.data(), C.data(), gl.data(), gC.data());
+        const auto gl1 = gl, gC1 = gC;
+        const double l2 = desc.loss_gradient(view, target.view(), linear.data(), C.data(), gl.data(), gC.data());
+        EXPECT_EQ(l1, l2);
+        for (std::size_t k = 0; k < gl.size(); ++k) EXPECT_EQ(gl[k], 2 * gl1[k]) << "gradients are added";
+        for (std::size_t k = 0; k < gC.size(); ++k) EXPECT_EQ(gC[k], 2 * gC1[k]) << "gradients are added";
+        // The cached-neighbour-list fast path agrees exactly.
+        std::vector<double> fl(linear.size(), 0.0), fC(C.size(), 0.0);
+        EXPECT_EQ(desc.loss_gradient(nl, c.cfg.types.data(), target.view(), linear.data(), C.data(), fl.data(), fC.data()), l1);
+        EXPECT_EQ(fl, gl1);
+        EXPECT_EQ(fC, gC1);
+    }
+    // A type beyond the potential's species is an InputError.
+    std::vector<int> bad_types = {0, kSpecies};
+    std::vector<double> pos = {0, 0, 0, 2, 0, 0};
+    mtpc::sdk::Efs out;
+    EXPECT_THROW(desc.evaluate({2, bad_types.data(), pos.data(), nullptr}, linear.data(), C.data(), out),
+                 mtpc::InputError);
 }
 
 }  // namespace

@@ -1,0 +1,114 @@
+// MtpModel speed: energy+forces+virial in µs per atom (counter "us_per_atom") on the MLIP-2
+// reference inputs, 1 and 2 threads; and one configuration's loss+gradient against its E+F cost.
+//   tacrvw_l20: its own input.cfg (4 species, level 20; MLIP-2 ≈ 300 µs/atom)
+//   nbmotaw_l14: data/nbmotaw/valid.cfg with the level-14 potential
+//   cu_l16: its own input.cfg (1 species, level 16)
+// Skips (with a message) when the shared reference data is absent.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mtpc/io/cfg_io.hpp"
+#include "mtpc/io/mtp_io.hpp"
+#include "mtpc/mtp/mtp_model.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kShared = MTPC_SHARED_DIR;
+
+struct Dataset {
+    std::unique_ptr<mtpc::MtpModel> model;
+    std::vector<mtpc::Configuration> cfgs;
+    std::vector<mtpc::NeighborList> nls;
+    long atoms = 0;
+};
+
+/// Loads (once) a potential and configurations; empty when the files are missing.
+const Dataset& dataset(const std::string& pot, const std::string& cfg) {
+    static std::map<std::string, Dataset> cache;
+    auto [it, fresh] = cache.try_emplace(pot + "|" + cfg);
+    Dataset& d = it->second;
+    if (fresh && fs::exists(kShared / pot) && fs::exists(kShared / cfg)) {
+        d.model = std::make_unique<mtpc::MtpModel>(mtpc::read_mtp((kShared / pot).string()));
+        d.cfgs = mtpc::read_cfg((kShared / cfg).string());
+        for (const auto& c : d.cfgs) {
+            d.nls.emplace_back(c, d.model->cutoff());
+            d.atoms += c.size();
+        }
+    }
+    return d;
+}
+
+void efs(benchmark::State& state, const std::string& pot, const std::string& cfg) {
+    const Dataset& d = dataset(pot, cfg);
+    if (!d.model) {
+        state.SkipWithError(("reference data missing: " + (kShared / pot).string()).c_str());
+        return;
+    }
+    const int threads = int(state.range(0));
+    const auto p = d.model->parameters();
+    for (auto _ : state) {
+        for (std::size_t c = 0; c < d.cfgs.size(); ++c) {
+            auto r = d.model->compute_efs(d.nls[c], d.cfgs[c].types.data(), p, threads);
+            benchmark::DoNotOptimize(r.energy);
+        }
+    }
+    state.counters["us_per_atom"] =
+        benchmark::Counter(double(d.atoms) * state.iterations() * 1e-6, benchmark::Counter::kIsRate |
+                                                                          benchmark::Counter::kInvert);
+}
+
+/// Loss + full gradient (species, ξ, C) with energy, force and stress terms, per atom; compare
+/// with the E+F benchmark of the same data.
+void loss_gradient(benchmark::State& state, const std::string& pot, const std::string& cfg) {
+    const Dataset& d = dataset(pot, cfg);
+    if (!d.model) {
+        state.SkipWithError(("reference data missing: " + (kShared / pot).string()).c_str());
+        return;
+    }
+    const int threads = int(state.range(0));
+    const auto& m = *d.model;
+    const auto p = m.parameters();
+    std::vector<std::vector<double>> forces(d.cfgs.size());
+    std::vector<mtpc::TrainingItem> batch;
+    for (std::size_t c = 0; c < d.cfgs.size(); ++c) {
+        const auto& cf = d.cfgs[c];
+        for (const auto& f : cf.forces) forces[c].insert(forces[c].end(), {f[0], f[1], f[2]});
+        mtpc::sdk::LossTarget t;
+        t.energy = cf.energy.value_or(0);
+        t.forces = cf.has_forces() ? forces[c].data() : nullptr;
+        t.virial = cf.plus_stress ? cf.plus_stress->data() : nullptr;
+        t.w_energy = 1;
+        t.w_forces = 0.01;
+        t.w_stress = 0.001;
+        batch.push_back({&d.nls[c], cf.types.data(), t});
+    }
+    std::vector<double> gs(m.species_count()), gm(m.scalar_count()), gr(m.radial_shape().size());
+    for (auto _ : state) {
+        const double loss = m.batch_loss_gradient(batch, p, {gs.data(), gm.data(), gr.data()}, threads);
+        benchmark::DoNotOptimize(loss);
+    }
+    state.counters["us_per_atom"] =
+        benchmark::Counter(double(d.atoms) * state.iterations() * 1e-6, benchmark::Counter::kIsRate |
+                                                                          benchmark::Counter::kInvert);
+}
+
+const std::string kTacrvwPot = "reference/mlip2/tacrvw_l20/pot.mtp", kTacrvwCfg = "reference/mlip2/tacrvw_l20/input.cfg";
+const std::string kNbmotawPot = "reference/mlip2/nbmotaw_l14/pot.mtp", kNbmotawCfg = "data/nbmotaw/valid.cfg";
+const std::string kCuPot = "reference/mlip2/cu_l16/pot.mtp", kCuCfg = "reference/mlip2/cu_l16/input.cfg";
+
+}  // namespace
+
+BENCHMARK_CAPTURE(efs, tacrvw_l20, kTacrvwPot, kTacrvwCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(efs, nbmotaw_l14, kNbmotawPot, kNbmotawCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(efs, cu_l16, kCuPot, kCuCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(loss_gradient, tacrvw_l20, kTacrvwPot, kTacrvwCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(loss_gradient, nbmotaw_l14, kNbmotawPot, kNbmotawCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(loss_gradient, cu_l16, kCuPot, kCuCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+BENCHMARK_MAIN();
