@@ -1,0 +1,193 @@
+// Conformance checks (mtpc/plugin/conformance.hpp) and `mtpc check-plugin`: every built-in plugin
+// passes every check of its kind, and a plugin with a wrong pull-back fails exactly that check.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <sys/wait.h>
+
+#include "mtpc/core/error.hpp"
+#include "mtpc/plugin/conformance.hpp"
+#include "mtpc/plugin/plugin_host.hpp"
+
+using mtpc::PluginHost;
+namespace conformance = mtpc::conformance;
+
+namespace {
+
+const std::string kFixtures = MTPC_TEST_FIXTURE_DIR;
+const std::string kWrongPullBack = kFixtures + "/wrong_pullback/libmtpc_fixture_wrong_pullback.so";
+
+/// The options each built-in plugin needs beyond the radial shape (its required keys, from its
+/// options schema).  A new plugin with required options must be added here: the test then fails
+/// with "options.accepted" naming the missing key.
+const std::map<std::string, std::string> kExtraOptions = {
+    {"radial-mf", R"({"rank": 2})"},
+    {"radial-tt", R"({"ranks": [2, 2, 2]})"},
+    {"manifold-fixed-rank", R"({"rank": 2})"},
+    {"optimizer-rbfgs", R"({"rank": 2})"},
+    {"optimizer-mfra", R"({"rank": 1, "max_rank": 3})"},
+};
+
+/// The checks that must appear for each kind (beyond metadata and options).
+const std::map<int, std::set<std::string>> kKindChecks = {
+    {MTPC_KIND_RADIAL_PARAMETERIZATION,
+     {"radial.shape", "radial.materialize", "radial.pull-back", "radial.pull-back-linear", "radial.initialize-random",
+      "radial.initialize-from", "options.round-trip"}},
+    {MTPC_KIND_MANIFOLD,
+     {"manifold.sizes", "manifold.projection", "manifold.retraction", "manifold.transport"}},
+    {MTPC_KIND_OPTIMIZER,
+     {"optimizer.minimize", "optimizer.loss-decreases", "optimizer.reports-monotone", "optimizer.deterministic"}},
+};
+
+conformance::CheckSettings settings_for(const std::string& plugin) {
+    conformance::CheckSettings s;
+    if (auto it = kExtraOptions.find(plugin); it != kExtraOptions.end()) s.extra_options_json = it->second;
+    return s;
+}
+
+std::string failures_of(const std::vector<conformance::CheckResult>& results) {
+    std::string text;
+    for (const auto& r : results)
+        if (!r.passed) text += "\n  FAIL " + r.name + ": " + r.detail;
+    return text;
+}
+
+const conformance::CheckResult* find_check(const std::vector<conformance::CheckResult>& results, const std::string& name) {
+    for (const auto& r : results)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+struct CommandResult {
+    int status = -1;
+    std::string out;
+};
+CommandResult run(const std::string& cmd) {
+    CommandResult r;
+    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    if (p == nullptr) return r;
+    char buf[4096];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+    const int raw = pclose(p);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+std::string check_plugin_command(const std::string& file, const std::string& options = "") {
+    std::string cmd = std::string("'") + MTPC_EXE + "' check-plugin '" + file + "'";
+    if (!options.empty()) cmd += " --options '" + options + "'";
+    return cmd;
+}
+
+}  // namespace
+
+TEST(CheckPlugin, EveryBuiltInPluginPassesEveryCheckOfItsKind) {
+    PluginHost host;
+    host.scan({MTPC_PLUGIN_DIR});
+    ASSERT_FALSE(host.plugins().empty()) << "no plugins in " << MTPC_PLUGIN_DIR;
+    const std::vector<mtpc::PluginRecord> records = host.plugins();  // copy: checks may record failures
+    for (const auto& rec : records) {
+        SCOPED_TRACE(rec.name);
+        const auto results = conformance::check_plugin(host, rec.name, settings_for(rec.name));
+        EXPECT_TRUE(conformance::all_passed(results)) << rec.name << " (" << rec.path << "):" << failures_of(results);
+        if (auto it = kKindChecks.find(rec.kind); it != kKindChecks.end()) {
+            for (const auto& name : it->second) {
+                EXPECT_NE(find_check(results, name), nullptr) << rec.name << ": check " << name << " did not run";
+            }
+        }
+    }
+}
+
+TEST(CheckPlugin, ChecksAreDeterministic) {
+    // Same plugin, same settings: the same verdicts and the same measured numbers.
+    PluginHost host;
+    host.scan({MTPC_PLUGIN_DIR});
+    ASSERT_NE(host.find("radial-full"), nullptr);
+    const auto a = conformance::check_plugin(host, "radial-full", settings_for("radial-full"));
+    const auto b = conformance::check_plugin(host, "radial-full", settings_for("radial-full"));
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t k = 0; k < a.size(); ++k) {
+        EXPECT_EQ(a[k].name, b[k].name);
+        EXPECT_EQ(a[k].detail, b[k].detail);
+    }
+}
+
+TEST(CheckPlugin, WrongPullBackFailsExactlyThePullBackCheck) {
+    PluginHost host;
+    ASSERT_TRUE(host.load(kWrongPullBack)) << (host.failures().empty() ? "" : host.failures().back().reason);
+    const auto results = conformance::check_plugin(host, "fixture-wrong-pullback", {});
+    const auto* pb = find_check(results, "radial.pull-back");
+    ASSERT_NE(pb, nullptr);
+    EXPECT_FALSE(pb->passed);
+    EXPECT_NE(pb->detail.find("finite differences"), std::string::npos) << pb->detail;
+    // Everything else about the fixture is right, so nothing else may fail: the checks are specific.
+    for (const auto& r : results) {
+        if (r.name != "radial.pull-back") {
+            EXPECT_TRUE(r.passed) << r.name << ": " << r.detail;
+        }
+    }
+}
+
+TEST(CheckPluginCli, PassesABuiltInPluginWithStatusZero) {
+    const auto r = run(check_plugin_command(std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so"));
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("PASS radial.pull-back"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" 0 failed"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+}
+
+TEST(CheckPluginCli, PassesOptionsThrough) {
+    const std::string mf = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_mf.so";
+    // radial-mf needs "rank": without it creation fails and the command says so.
+    const auto without = run(check_plugin_command(mf));
+    EXPECT_NE(without.status, 0) << without.out;
+    EXPECT_NE(without.out.find("FAIL options.accepted"), std::string::npos) << without.out;
+    EXPECT_NE(without.out.find("'rank' is required"), std::string::npos) << without.out;
+
+    const auto with = run(check_plugin_command(mf, R"({"rank": 2})") + " --n-species 2 --n-funcs 3 --n-basis 5");
+    EXPECT_EQ(with.status, 0) << with.out;
+    EXPECT_NE(with.out.find("C is 2x2x3x5 = 60 entries from 38 parameters"), std::string::npos) << with.out;
+}
+
+TEST(CheckPluginCli, WrongPullBackFailsNamingTheCheck) {
+    const auto r = run(check_plugin_command(kWrongPullBack));
+    EXPECT_NE(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("FAIL radial.pull-back "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("1 failed"), std::string::npos) << r.out;
+}
+
+TEST(CheckPluginCli, ReportsWhyAFileCannotBeLoaded) {
+    const auto corrupt = run(check_plugin_command(kFixtures + "/corrupt/libmtpc_fixture_corrupt.so"));
+    EXPECT_NE(corrupt.status, 0);
+    EXPECT_NE(corrupt.out.find("no ELF header"), std::string::npos) << corrupt.out;
+
+    const auto abi = run(check_plugin_command(kFixtures + "/wrong_abi/libmtpc_fixture_wrong_abi.so"));
+    EXPECT_NE(abi.status, 0);
+    EXPECT_NE(abi.out.find("ABI version"), std::string::npos) << abi.out;
+
+    const auto missing = run(check_plugin_command(kFixtures + "/no/such/libmtpc_x.so"));
+    EXPECT_NE(missing.status, 0);
+    EXPECT_NE(missing.out.find("no such file"), std::string::npos) << missing.out;
+}
+
+TEST(CheckPluginCli, RejectsOptionsThatAreNotAJsonObject) {
+    const auto r = run(check_plugin_command(std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so", "[1, 2]"));
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.out.find("--options: must be a JSON object"), std::string::npos) << r.out;
+}
+
+TEST(CheckPlugin, TestOptionsOverlayTheShapeExceptForOptimizers) {
+    conformance::CheckSettings s;
+    s.n_species = 2;
+    s.extra_options_json = R"({"rank": 3, "n_funcs": 7})";
+    mtpc::PluginRecord radial;
+    radial.kind = MTPC_KIND_RADIAL_PARAMETERIZATION;
+    EXPECT_EQ(conformance::test_options(radial, s), R"({"n_basis":8,"n_funcs":7,"n_species":2,"rank":3})");
+    mtpc::PluginRecord optimizer;
+    optimizer.kind = MTPC_KIND_OPTIMIZER;
+    EXPECT_EQ(conformance::test_options(optimizer, s), R"({"n_funcs":7,"rank":3})");
+    s.extra_options_json = "{not json";
+    EXPECT_THROW(conformance::test_options(radial, s), mtpc::InputError);
+}
