@@ -2,7 +2,10 @@
 // energies, forces and PlusStress of every configuration, within the precision MLIP-2 prints.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -86,4 +89,34 @@ TEST(MtpExactness, TwoThreadsGiveTheSameResults) {
             for (std::size_t i = 0; i < one.forces.size(); ++i) EXPECT_EQ(one.forces[i], two.forces[i]);
         }
     }
+}
+
+TEST(MtpExactness, CalcEfsCommandWritesTheReferenceValues) {
+    const fs::path dir = kReferenceDir / "cuagau_l10";
+    if (!fs::exists(dir / "pot.mtp")) GTEST_SKIP() << "reference data missing: " << dir.string();
+    const fs::path out = fs::temp_directory_path() / ("mtpc_calc_efs_" + std::to_string(::getpid()) + ".cfg");
+    const std::string cmd = std::string(MTPC_EXE) + " calc-efs " + (dir / "pot.mtp").string() + " " +
+                            (dir / "input.cfg").string() + " " + out.string() + " --threads 2";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    const auto got = mtpc::read_cfg(out.string());
+    const auto refs = mtpc::read_cfg((dir / "mlip2_efs.cfg").string());
+    ASSERT_EQ(got.size(), refs.size());
+    for (std::size_t c = 0; c < got.size(); ++c) {
+        EXPECT_NEAR(*got[c].energy, *refs[c].energy, 1e-7) << "cfg " << c + 1;
+        for (std::size_t i = 0; i < got[c].forces.size(); ++i)
+            EXPECT_LE((got[c].forces[i] - refs[c].forces[i]).cwiseAbs().maxCoeff(), 2e-6);
+        for (int v = 0; v < 6; ++v) EXPECT_NEAR((*got[c].plus_stress)[v], (*refs[c].plus_stress)[v], 2e-5);
+    }
+    fs::remove(out);
+
+    // A type index beyond the potential's species: non-zero exit, no output file.
+    auto bad = mtpc::read_cfg((dir / "input.cfg").string());
+    bad[1].types[0] = 3;  // cuagau_l10 has 3 species
+    const fs::path bad_in = fs::temp_directory_path() / ("mtpc_bad_type_" + std::to_string(::getpid()) + ".cfg");
+    mtpc::write_cfg(bad_in.string(), bad);
+    const std::string bad_cmd = std::string(MTPC_EXE) + " calc-efs " + (dir / "pot.mtp").string() + " " +
+                                bad_in.string() + " " + out.string() + " 2>/dev/null";
+    EXPECT_NE(std::system(bad_cmd.c_str()), 0);
+    EXPECT_FALSE(fs::exists(out));
+    fs::remove(bad_in);
 }
