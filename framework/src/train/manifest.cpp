@@ -252,7 +252,8 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
 
     m.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
     {
-        Reader out(top.has("output") ? top.at("output") : json::object(), path, "output");
+        const json out_doc = top.has("output") ? top.at("output") : json::object();  // outlives the Reader
+        Reader out(out_doc, path, "output");
         m.output_directory = resolve(m.directory, out.str("directory", "mtpc-out"));
         m.write_potential = out.boolean("potential", true);
         m.validate_every = static_cast<int>(out.integer("validate_every", 50, 0, 1000000));
@@ -287,6 +288,7 @@ Manifest apply_variant(const Manifest& base, const VariantSpec& variant) {
                     throw InputError(base.path + ": variant '" + variant.name + "': '" + it.key() + "': no element " + tok);
                 node = &(*node)[idx];
             } else {
+                if (node->is_null()) *node = json::object();  // creating a missing section
                 if (!node->is_object())
                     throw InputError(base.path + ": variant '" + variant.name + "': '" + it.key() + "': not an object at " + tok);
                 node = &(*node)[tok];
