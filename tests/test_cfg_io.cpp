@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -354,4 +355,26 @@ TEST(CfgIo, ReferenceInputsMatchAnIndependentParse) {
         ++checked;
     }
     EXPECT_GT(checked, 0);
+}
+
+TEST(CfgIo, WriteRefusesConfigurationsThatWouldNotReadBack) {
+    const Configuration good = parse(kFullBlock).at(0);
+    const std::vector<std::pair<std::string, std::function<void(Configuration&)>>> breakers = {
+        {"positions short", [](Configuration& c) { c.positions.pop_back(); }},
+        {"forces short", [](Configuration& c) { c.forces.pop_back(); }},
+        {"ids short", [](Configuration& c) { c.ids.pop_back(); }},
+        {"extra column short", [](Configuration& c) { c.extra_atom_values[0].pop_back(); }},
+        {"extra column without values", [](Configuration& c) { c.extra_atom_columns.push_back("more"); }},
+        {"extra column name with blank", [](Configuration& c) { c.extra_atom_columns[0] = "nbh grades"; }},
+        {"feature name with blank", [](Configuration& c) { c.features[0].first = "a b"; }},
+        {"feature value with newline", [](Configuration& c) { c.features[0].second = "a\nb"; }},
+        {"blank unknown line", [](Configuration& c) { c.unknown_lines.push_back("   "); }},
+    };
+    for (const auto& [what, mutate] : breakers) {
+        std::vector<Configuration> cfgs = {good, good};
+        mutate(cfgs[1]);
+        std::ostringstream out;
+        EXPECT_THROW(mtpc::write_cfg(out, cfgs), mtpc::InputError) << what;
+        EXPECT_TRUE(out.str().empty()) << what << ": partial output";  // checked before writing
+    }
 }

@@ -368,6 +368,18 @@ void check_consistent(const Configuration& c, std::size_t index) {
     if (c.extra_atom_values.size() != c.extra_atom_columns.size()) fail("extra atom columns without values");
     for (const auto& column : c.extra_atom_values)
         if (column.size() != n) fail("an extra atom column differs in length from types");
+    // Text that would not read back as written.
+    const auto one_token = [](const std::string& s) {
+        return !s.empty() && std::none_of(s.begin(), s.end(), [](char ch) { return io_detail::is_space(ch) || ch == '\n'; });
+    };
+    for (const std::string& name : c.extra_atom_columns)
+        if (!one_token(name)) fail("extra atom column name '" + name + "' is empty or has blanks");
+    for (const auto& [name, value] : c.features)
+        if (!one_token(name) || value.find('\n') != std::string::npos)
+            fail("feature '" + name + "' has a name with blanks or a value with a line break");
+    for (const std::string& line : c.unknown_lines)
+        if (io_detail::is_blank(line) || line.find('\n') != std::string::npos)
+            fail("unknown line '" + line + "' is blank or has a line break");
 }
 
 void append_cfg(std::string& out, const Configuration& c) {
@@ -460,9 +472,10 @@ std::vector<Configuration> read_cfg(const std::string& path) {
 }
 
 void write_cfg(std::ostream& out, const std::vector<Configuration>& cfgs) {
+    // Check everything first so that a bad configuration does not leave a partial stream.
+    for (std::size_t i = 0; i < cfgs.size(); ++i) check_consistent(cfgs[i], i);
     std::string text;
     for (std::size_t i = 0; i < cfgs.size(); ++i) {
-        check_consistent(cfgs[i], i);
         text.clear();
         append_cfg(text, cfgs[i]);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
