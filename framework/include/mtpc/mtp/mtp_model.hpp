@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 
 #include <array>
+#include <string>
 #include <vector>
 
 #include "mtpc/core/configuration.hpp"
@@ -107,7 +108,7 @@ public:
     double batch_loss_gradient(const std::vector<TrainingItem>& batch, const MtpParameters& p,
                                const MtpGradient& grad, int threads = 1) const;
 
-    /// Per-thread scratch of the site kernel (defined in mtp_model.cpp).
+    /// Per-thread scratch of the site kernel (defined in src/mtp/eval_site_kernel.hpp).
     struct Workspace;
 
 private:
