@@ -75,6 +75,21 @@ ContractionGraph canonical_form(const ContractionGraph& g, std::array<int, kMaxT
     return best;
 }
 
+std::vector<std::array<int, kMaxTensors>> automorphisms(const ContractionGraph& g) {
+    std::vector<std::array<int, kMaxTensors>> result;
+    std::array<int, kMaxTensors> p{};
+    std::iota(p.begin(), p.begin() + g.n, 0);
+    do {
+        bool same = true;
+        for (int v = 0; v < g.n && same; ++v) {
+            same = g.label[p[v]].mu == g.label[v].mu && g.label[p[v]].nu == g.label[v].nu;
+            for (int w = 0; w < g.n && same; ++w) same = g.mult[p[v]][p[w]] == g.mult[v][w];
+        }
+        if (same) result.push_back(p);
+    } while (std::next_permutation(p.begin(), p.begin() + g.n));
+    return result;
+}
+
 namespace {
 
 /// All labels (μ,ν) whose tensor fits in `level` on its own.

@@ -43,6 +43,10 @@ struct ContractionGraph {
 /// canonical position p.
 ContractionGraph canonical_form(const ContractionGraph& g, std::array<int, kMaxTensors>* original_of = nullptr);
 
+/// The vertex permutations p with label[p[v]] = label[v] and mult[p[v]][p[w]] = mult[v][w] (the
+/// identity included): relabellings that leave the contraction unchanged.
+std::vector<std::array<int, kMaxTensors>> automorphisms(const ContractionGraph& g);
+
 /// Every distinct closed contraction graph (the scalar basis functions) with level <= `level`, in
 /// canonical form, sorted by (level, number of tensors, serialisation).
 std::vector<ContractionGraph> enumerate_scalar_contractions(int level);

@@ -69,19 +69,63 @@ MomentProgramBuilder::MomentProgramBuilder(const std::vector<TensorLabel>& basic
     }
 }
 
-MomentProgramBuilder::Node MomentProgramBuilder::make_node(const ContractionGraph& canonical) {
+MomentProgramBuilder::Node MomentProgramBuilder::node_layout(const ContractionGraph& canonical) {
     Node node;
+    std::array<int, kMaxTensors> block_of{};
+    int tuples = 1;
     for (int v = 0; v < canonical.n; ++v) {
         const int f = canonical.free_indices(v);
+        block_of[v] = f > 0 ? static_cast<int>(node.block_vertex.size()) : -1;
         if (f > 0) {
             node.block_vertex.push_back(v);
             node.block_rank.push_back(f);
-            node.components *= symmetric_component_count(f);
+            tuples *= symmetric_component_count(f);
         }
     }
+    // Orbits of the component tuples under the automorphisms (a group, so the smallest image of a
+    // tuple is the smallest member of its orbit).
+    const auto autos = automorphisms(canonical);
+    const std::size_t blocks = node.block_vertex.size();
+    std::vector<int> radix(blocks), idx(blocks), image(blocks);
+    for (std::size_t b = 0; b < blocks; ++b) radix[b] = symmetric_component_count(node.block_rank[b]);
+    node.moment_of_tuple.assign(tuples, 0);
+    node.computed.assign(tuples, 0);
+    for (int t = 0; t < tuples; ++t) {
+        for (int b = static_cast<int>(blocks) - 1, rest = t; b >= 0; --b) {
+            idx[b] = rest % radix[b];
+            rest /= radix[b];
+        }
+        int smallest = t;
+        for (const auto& p : autos) {
+            for (std::size_t b = 0; b < blocks; ++b) image[block_of[p[node.block_vertex[b]]]] = idx[b];
+            int code = 0;
+            for (std::size_t b = 0; b < blocks; ++b) code = code * radix[b] + image[b];
+            smallest = std::min(smallest, code);
+        }
+        if (smallest == t) {
+            node.computed[t] = 1;
+            node.moment_of_tuple[t] = node.components++;
+        } else {
+            node.moment_of_tuple[t] = node.moment_of_tuple[smallest];  // smallest < t: already set
+        }
+    }
+    return node;
+}
+
+MomentProgramBuilder::Node MomentProgramBuilder::make_node(const ContractionGraph& canonical) {
+    Node node = node_layout(canonical);
     node.first_moment = moment_count_;
+    for (int& m : node.moment_of_tuple) m += moment_count_;
     moment_count_ += node.components;
     return node;
+}
+
+long long MomentProgramBuilder::distinct_components(const ContractionGraph& canonical) const {
+    std::vector<int> key = canonical.serialise();
+    auto it = distinct_components_cache_.find(key);
+    if (it == distinct_components_cache_.end())
+        it = distinct_components_cache_.emplace(std::move(key), node_layout(canonical).components).first;
+    return it->second;
 }
 
 int MomentProgramBuilder::scalar_moment(const ContractionGraph& closed_canonical_graph) {
@@ -89,10 +133,8 @@ int MomentProgramBuilder::scalar_moment(const ContractionGraph& closed_canonical
     return nodes_.at(build(closed_canonical_graph)).first_moment;
 }
 
-long long MomentProgramBuilder::estimated_products(const ContractionGraph& g, unsigned mask) {
-    long long products = 1;
-    for (int v = 0; v < g.n; ++v)
-        if (g.free_indices(v) > 0) products *= symmetric_component_count(g.free_indices(v));
+long long MomentProgramBuilder::estimated_products(const ContractionGraph& g, unsigned mask) const {
+    long long products = distinct_components(g);
     for (int u = 0; u < g.n; ++u)
         for (int w = 0; w < g.n; ++w)
             if ((mask >> u & 1u) && !(mask >> w & 1u) && g.mult[u][w] > 0)
@@ -141,7 +183,7 @@ int MomentProgramBuilder::build(const ContractionGraph& canonical) {
     // The two factors, with their blocks expressed as vertices of `canonical`.
     struct Factor {
         std::vector<int> block_vertex, block_rank;
-        int first_moment = 0;
+        std::vector<int> moment_of_tuple;
     };
     auto factor = [&](unsigned mask) {
         std::array<int, kMaxTensors> vertex_of_sub{};
@@ -156,7 +198,7 @@ int MomentProgramBuilder::build(const ContractionGraph& canonical) {
             f.block_vertex.push_back(vertex_of_sub[sub_of_canonical[node.block_vertex[b]]]);
             f.block_rank.push_back(node.block_rank[b]);
         }
-        f.first_moment = node.first_moment;
+        f.moment_of_tuple = node.moment_of_tuple;
         return f;
     };
     const Factor x = factor(best_mask);
@@ -173,22 +215,23 @@ int MomentProgramBuilder::build(const ContractionGraph& canonical) {
                 ranks.push_back(canonical.mult[u][w]);
             }
     const std::size_t zb = z.block_rank.size();
-    auto component_of = [](const Factor& f, const std::array<std::array<int, 3>, kMaxTensors>& e) {
-        int index = 0;
+    auto moment_of = [](const Factor& f, const std::array<std::array<int, 3>, kMaxTensors>& e) {
+        int tuple = 0;
         for (std::size_t b = 0; b < f.block_vertex.size(); ++b) {
             const auto& ev = e[f.block_vertex[b]];
-            index = index * symmetric_component_count(f.block_rank[b]) + symmetric_component_index(ev[0], ev[1], ev[2]);
+            tuple = tuple * symmetric_component_count(f.block_rank[b]) + symmetric_component_index(ev[0], ev[1], ev[2]);
         }
-        return index;
+        return f.moment_of_tuple[tuple];
     };
     std::vector<std::map<std::pair<int, int>, long long>> products(z.components);
     for_each_component_tuple(ranks, [&](const std::vector<int>& idx) {
         std::array<std::array<int, 3>, kMaxTensors> exponent{};
-        int z_component = 0;
+        int z_tuple = 0;
+        for (std::size_t b = 0; b < zb; ++b) z_tuple = z_tuple * symmetric_component_count(ranks[b]) + idx[b];
+        if (!z.computed[z_tuple]) return;  // equal to an earlier tuple by symmetry
         for (std::size_t b = 0; b < zb; ++b) {
             const auto& e = symmetric_components(ranks[b])[idx[b]];
             for (int d = 0; d < 3; ++d) exponent[z.block_vertex[b]][d] += e[d];
-            z_component = z_component * symmetric_component_count(ranks[b]) + idx[b];
         }
         long long multiplicity = 1;
         for (std::size_t q = 0; q < bundle.size(); ++q) {
@@ -199,10 +242,10 @@ int MomentProgramBuilder::build(const ContractionGraph& canonical) {
             }
             multiplicity *= multinomial(lambda);
         }
-        int i = x.first_moment + component_of(x, exponent);
-        int j = y.first_moment + component_of(y, exponent);
+        int i = moment_of(x, exponent);
+        int j = moment_of(y, exponent);
         if (i > j) std::swap(i, j);
-        products[z_component][{i, j}] += multiplicity;
+        products[z.moment_of_tuple[z_tuple] - z.first_moment][{i, j}] += multiplicity;
     });
     for (int c = 0; c < z.components; ++c)
         for (const auto& [ij, k] : products[c]) {

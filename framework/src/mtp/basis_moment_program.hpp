@@ -39,16 +39,24 @@ public:
     [[nodiscard]] int moment_count() const { return moment_count_; }
 
 private:
+    /// An intermediate (or a basic tensor): its component tuples (one symmetric component per
+    /// block, the last block varying fastest) and their moments.  Tuples that an automorphism of
+    /// the open graph maps onto each other are equal and share one moment, computed once.
     struct Node {
-        std::vector<int> block_vertex;  ///< canonical vertices with free indices, ascending
-        std::vector<int> block_rank;    ///< their numbers of free indices
-        int first_moment = 0;           ///< moments first_moment .. first_moment+components-1
-        int components = 1;
+        std::vector<int> block_vertex;     ///< canonical vertices with free indices, ascending
+        std::vector<int> block_rank;       ///< their numbers of free indices
+        std::vector<int> moment_of_tuple;  ///< moment index of every component tuple
+        std::vector<char> computed;        ///< tuple is the first of its orbit (its moment's product list)
+        int first_moment = 0;              ///< its moments are first_moment .. first_moment+components-1
+        int components = 0;
     };
 
     int build(const ContractionGraph& canonical);
     long long plan_cost(const ContractionGraph& canonical, std::map<std::vector<int>, long long>& memo) const;
-    [[nodiscard]] static long long estimated_products(const ContractionGraph& g, unsigned mask);
+    [[nodiscard]] long long estimated_products(const ContractionGraph& g, unsigned mask) const;
+    [[nodiscard]] long long distinct_components(const ContractionGraph& canonical) const;
+    /// Blocks and orbit representatives of a canonical graph (moment indices relative to 0).
+    [[nodiscard]] static Node node_layout(const ContractionGraph& canonical);
     Node make_node(const ContractionGraph& canonical);
 
     std::map<std::vector<int>, int> node_of_key_;
@@ -56,6 +64,7 @@ private:
     std::vector<std::array<int, 4>> basic_;
     std::vector<std::array<int, 4>> times_;
     int moment_count_ = 0;
+    mutable std::map<std::vector<int>, long long> distinct_components_cache_;
 };
 
 }  // namespace mtpc::basis_detail
