@@ -28,7 +28,7 @@ const std::map<std::string, std::string> kExtraOptions = {
     {"radial-tt", R"({"ranks": [2, 2, 2]})"},
     {"manifold-fixed-rank", R"({"rank": 2})"},
     {"optimizer-rbfgs", R"({"rank": 2})"},
-    {"optimizer-mfra", R"({"rank": 1, "max_rank": 3})"},
+    {"optimizer-mfra", R"({"rank_min": 1, "rank_max": 3, "augment_every": 5})"},
 };
 
 /// The checks that must appear for each kind (beyond metadata and options).

@@ -106,6 +106,25 @@ TEST_F(SdkOutOfTree, InstallsHeadersAndPackageOnly) {
     EXPECT_FALSE(fs::exists(prefix / "bin/mtpc")) << "the sdk component must not install the executable";
 }
 
+TEST(SdkInstall, FullInstallGivesAWorkingMtpcWithItsPlugins) {
+    // `cmake --install` of the whole project: bin/mtpc finds <prefix>/lib/mtpc/plugins by itself.
+    const fs::path prefix = fs::path(MTPC_BINARY_DIR) / "tests/full_install";
+    fs::remove_all(prefix);
+    const auto install = run("cmake --install " + q(MTPC_BINARY_DIR) + " --prefix " + q(prefix));
+    ASSERT_EQ(install.status, 0) << install.out;
+    ASSERT_TRUE(fs::exists(prefix / "bin/mtpc"));
+    ASSERT_TRUE(fs::exists(prefix / "lib/cmake/mtpc_sdk/mtpc_sdkConfig.cmake"));
+    const auto r = run("env -u MTPC_PLUGIN_PATH " + q(prefix / "bin/mtpc") + " plugins --strict");
+    EXPECT_EQ(r.status, 0) << r.out;
+    const std::string plugin_dir = (prefix / "lib/mtpc/plugins").string();
+    EXPECT_NE(r.out.find(plugin_dir + "/libmtpc_radial_full.so"), std::string::npos) << r.out;
+    // Every plugin the build made is installed and listed from the installed directory.
+    for (const auto& e : fs::directory_iterator(MTPC_PLUGIN_DIR)) {
+        EXPECT_TRUE(fs::exists(prefix / "lib/mtpc/plugins" / e.path().filename())) << e.path().filename();
+        EXPECT_NE(r.out.find(plugin_dir + "/" + e.path().filename().string()), std::string::npos) << r.out;
+    }
+}
+
 TEST_F(SdkOutOfTree, FindsTheSdkInTheTemporaryPrefixOnly) {
     const std::string cache = read_text(build / "CMakeCache.txt");
     const std::string expected = "mtpc_sdk_DIR:PATH=" + (prefix / "lib/cmake/mtpc_sdk").string();
