@@ -34,6 +34,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ struct Case {
 };
 
 inline std::string case_name(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
+
+/// How GoogleTest prints a Case in failure messages (instead of its bytes).
+inline void PrintTo(const Case& c, std::ostream* os) { *os << c.name << " " << c.options_json; }
 
 /// Test-only random numbers (portable determinism is the plugins' concern, not the checker's).
 inline std::vector<double> uniform_vector(std::int64_t n, std::uint64_t seed) {
@@ -204,6 +208,19 @@ inline void check_options_round_trip(const Case& c, const sdk::RadialParameteriz
     ASSERT_EQ(q->num_parameters(), p.num_parameters());
     const auto theta = random_theta(p, 21, 1.0);
     EXPECT_EQ(materialized(*q, theta), materialized(p, theta));
+}
+
+/// Every check above on one case (for tests that build their own case, e.g. through a plugin host).
+inline void check_all(const Case& c) {
+    std::shared_ptr<sdk::RadialParameterization> p;
+    ASSERT_NO_THROW(p = c.make(c.options_json)) << c.options_json;
+    ASSERT_TRUE(p) << "factory returned null for " << c.options_json;
+    check_shape_and_count(c, *p);
+    check_outputs_written_and_deterministic(*p);
+    for (std::uint64_t seed : {1u, 2u, 3u}) check_pull_back_is_adjoint(*p, seed);
+    check_initialize_random(*p);
+    for (std::uint64_t seed : {1u, 2u, 3u}) check_initialize_from_round_trip(*p, seed);
+    check_options_round_trip(c, *p);
 }
 
 }  // namespace mtpc::test::radial_conformance

@@ -1,10 +1,13 @@
 // radial-full (θ = C) against the RadialParameterization conformance checks, plus its own facts.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "FullRadial.hpp"
+#include "mtpc/core/error.hpp"
+#include "mtpc/plugin/plugin_host.hpp"
 #include "radial_conformance.hpp"
 
 namespace {
@@ -42,5 +45,33 @@ TEST(RadialFull, RejectsUnknownOption) {
         FAIL() << "an unknown key was accepted";
     } catch (const std::invalid_argument& e) {
         EXPECT_NE(std::string(e.what()).find("'rank'"), std::string::npos) << e.what();
+    }
+}
+
+// The same plugin loaded from its own shared library through the host (dlopen, ABI and fingerprint
+// checks, create/destroy across the boundary) must pass the same conformance checks and compute
+// bit-identically to the directly linked class; bad options come back as an InputError.
+TEST(RadialPluginLibrary, radial_full_PassesConformanceThroughThePluginHost) {
+    const std::string library = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so";
+    if (!std::filesystem::exists(library)) GTEST_SKIP() << "plugin library not built: " << library;
+    mtpc::PluginHost host;
+    ASSERT_TRUE(host.load(library)) << host.failures().back().reason;
+    const mtpc::test::radial_conformance::Factory from_library = [&host](const std::string& options) {
+        return std::shared_ptr<mtpc::sdk::RadialParameterization>(
+            host.create<mtpc::sdk::RadialParameterization>("radial-full", options));
+    };
+    const std::string options = std::string(R"({"n_species": 4, "n_funcs": 4, "n_basis": 8})");
+    mtpc::test::radial_conformance::check_all(Case{"library", from_library, options, 512});
+
+    const auto loaded = from_library(options), linked = make_full(options);
+    const auto theta = mtpc::test::radial_conformance::uniform_vector(linked->num_parameters(), 31);
+    EXPECT_EQ(mtpc::test::radial_conformance::materialized(*loaded, theta),
+              mtpc::test::radial_conformance::materialized(*linked, theta));
+
+    try {
+        from_library(std::string(R"({"n_species": 0, "n_funcs": 4, "n_basis": 8})"));
+        ADD_FAILURE() << "bad options accepted through the host";
+    } catch (const mtpc::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("'n_species'"), std::string::npos) << e.what();
     }
 }

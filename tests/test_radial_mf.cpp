@@ -3,11 +3,14 @@
 
 #include <Eigen/SVD>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "MatrixFactorizationRadial.hpp"
+#include "mtpc/core/error.hpp"
+#include "mtpc/plugin/plugin_host.hpp"
 #include "radial_conformance.hpp"
 
 namespace {
@@ -155,4 +158,32 @@ TEST(RadialMf, BadOptionsAreRejectedNamingTheOption) {
     // The largest admissible rank is min(N_T², N_f·N_b), whichever side is smaller.
     EXPECT_NO_THROW(MatrixFactorizationRadial(R"({"n_species": 2, "n_funcs": 1, "n_basis": 3, "rank": 3})"));
     expect_rejected(R"({"n_species": 2, "n_funcs": 1, "n_basis": 3, "rank": 4})", "'rank' = 4 exceeds");
+}
+
+// The same plugin loaded from its own shared library through the host (dlopen, ABI and fingerprint
+// checks, create/destroy across the boundary) must pass the same conformance checks and compute
+// bit-identically to the directly linked class; bad options come back as an InputError.
+TEST(RadialPluginLibrary, radial_mf_PassesConformanceThroughThePluginHost) {
+    const std::string library = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_mf.so";
+    if (!std::filesystem::exists(library)) GTEST_SKIP() << "plugin library not built: " << library;
+    mtpc::PluginHost host;
+    ASSERT_TRUE(host.load(library)) << host.failures().back().reason;
+    const mtpc::test::radial_conformance::Factory from_library = [&host](const std::string& options) {
+        return std::shared_ptr<mtpc::sdk::RadialParameterization>(
+            host.create<mtpc::sdk::RadialParameterization>("radial-mf", options));
+    };
+    const std::string options = paper_options(4);
+    mtpc::test::radial_conformance::check_all(Case{"library", from_library, options, 192});
+
+    const auto loaded = from_library(options), linked = make_mf(options);
+    const auto theta = mtpc::test::radial_conformance::uniform_vector(linked->num_parameters(), 31);
+    EXPECT_EQ(mtpc::test::radial_conformance::materialized(*loaded, theta),
+              mtpc::test::radial_conformance::materialized(*linked, theta));
+
+    try {
+        from_library(paper_options(17));
+        ADD_FAILURE() << "bad options accepted through the host";
+    } catch (const mtpc::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("'rank' = 17"), std::string::npos) << e.what();
+    }
 }

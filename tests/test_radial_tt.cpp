@@ -5,11 +5,14 @@
 #include <Eigen/SVD>
 
 #include <array>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "TensorTrainRadial.hpp"
+#include "mtpc/core/error.hpp"
+#include "mtpc/plugin/plugin_host.hpp"
 #include "radial_conformance.hpp"
 
 namespace {
@@ -188,4 +191,32 @@ TEST(RadialTt, BadOptionsAreRejectedNamingTheOption) {
     // The bounds are inclusive.
     EXPECT_NO_THROW(TensorTrainRadial(paper_options({4, 16, 8})));
     EXPECT_NO_THROW(TensorTrainRadial(paper_options({2, 8, 2})));
+}
+
+// The same plugin loaded from its own shared library through the host (dlopen, ABI and fingerprint
+// checks, create/destroy across the boundary) must pass the same conformance checks and compute
+// bit-identically to the directly linked class; bad options come back as an InputError.
+TEST(RadialPluginLibrary, radial_tt_PassesConformanceThroughThePluginHost) {
+    const std::string library = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_tt.so";
+    if (!std::filesystem::exists(library)) GTEST_SKIP() << "plugin library not built: " << library;
+    mtpc::PluginHost host;
+    ASSERT_TRUE(host.load(library)) << host.failures().back().reason;
+    const mtpc::test::radial_conformance::Factory from_library = [&host](const std::string& options) {
+        return std::shared_ptr<mtpc::sdk::RadialParameterization>(
+            host.create<mtpc::sdk::RadialParameterization>("radial-tt", options));
+    };
+    const std::string options = paper_options({4, 5, 5});
+    mtpc::test::radial_conformance::check_all(Case{"library", from_library, options, 236});
+
+    const auto loaded = from_library(options), linked = make_tt(options);
+    const auto theta = mtpc::test::radial_conformance::uniform_vector(linked->num_parameters(), 31);
+    EXPECT_EQ(mtpc::test::radial_conformance::materialized(*loaded, theta),
+              mtpc::test::radial_conformance::materialized(*linked, theta));
+
+    try {
+        from_library(paper_options({4, 5, 9}));
+        ADD_FAILURE() << "bad options accepted through the host";
+    } catch (const mtpc::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("'ranks'"), std::string::npos) << e.what();
+    }
 }
