@@ -69,6 +69,18 @@ int numerical_rank(Eigen::MatrixXd m, double rel_tol) {
     return rank;
 }
 
+/// An upper bound of Σ|terms| of every basis function on `nbh` (the scale of its rounding error):
+/// the program evaluated with every basic moment replaced by Σ_j |f_μ(r_j)| >= |any component|.
+std::vector<double> magnitude_bound(const mtpc::MtpBasis& b, const std::vector<mtpc::BasisNeighbour>& nbh) {
+    std::vector<double> m(b.alpha_moments_count, 0.0);
+    for (std::size_t i = 0; i < b.alpha_index_basic.size(); ++i)
+        for (const auto& nb : nbh) m[i] += std::abs(nb.radial[b.alpha_index_basic[i][0]]);
+    for (const auto& [i, j, k, t] : b.alpha_index_times) m[t] += std::abs(k) * m[i] * m[j];
+    std::vector<double> out;
+    for (int s : b.alpha_moment_mapping) out.push_back(m[s]);
+    return out;
+}
+
 std::string read_text(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream ss;
@@ -156,11 +168,12 @@ TEST(BasisGenerator, EveryBasisFunctionIsRotationInvariant) {
             for (auto& nb : rotated) nb.r = rot * nb.r;
             const std::vector<double> v = mtpc::evaluate_basis_functions(b, nbh);
             const std::vector<double> w = mtpc::evaluate_basis_functions(b, rotated);
+            const std::vector<double> bound = magnitude_bound(b, nbh);
             ASSERT_EQ(v.size(), b.alpha_moment_mapping.size());
             for (std::size_t s = 0; s < v.size(); ++s) {
-                // A basis function is a polynomial of degree <= 4 in sums of at most 9 terms of
-                // magnitude <= 1: rounding stays far below 1e-11 · (1 + |v|).
-                EXPECT_NEAR(v[s], w[s], 1e-11 * (1.0 + std::abs(v[s]))) << "basis function " << s;
+                // Rounding error <= (operation depth ~ 30) · ε · Σ|terms|; a wrong multiplicity or
+                // index would change the value by O(Σ|terms|).
+                EXPECT_NEAR(v[s], w[s], 1e-13 * bound[s]) << "basis function " << s << " of " << v.size();
             }
             // The rotation is not trivial: a vector moment component does change.
             const std::vector<double> x = mtpc::evaluate_basis_functions(2, {{0, 1, 0, 0}}, {}, {0}, nbh);
