@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "mtpc/core/error.hpp"
+
 namespace mtpc {
 
 void ErrorAccumulator::Sum::add(double e) {
@@ -85,7 +87,8 @@ ErrorReport compute_errors(const MtpModel& model, const MtpParameters& p, const 
             if (nls != nullptr) {
                 results[k] = model.compute_efs((*nls)[k], cfgs[k].types.data(), p, 1);
             } else {
-                NeighborList nl(cfgs[k], model.cutoff(), file + ": configuration " + std::to_string(k + 1));
+                const std::string where = cfgs[k].source_line > 0 ? file + ":" + std::to_string(cfgs[k].source_line) : file;
+                NeighborList nl(cfgs[k], model.cutoff(), where + ": configuration " + std::to_string(k + 1));
                 results[k] = model.compute_efs(nl, cfgs[k].types.data(), p, 1);
             }
         } catch (const std::exception& e) {
@@ -93,7 +96,7 @@ ErrorReport compute_errors(const MtpModel& model, const MtpParameters& p, const 
         }
     }
     for (const auto& e : errors)
-        if (!e.empty()) throw std::runtime_error(e);
+        if (!e.empty()) throw InputError(e);
     ErrorAccumulator acc;
     for (int k = 0; k < n; ++k) acc.add(cfgs[k], results[k]);
     return acc.report();

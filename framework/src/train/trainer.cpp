@@ -183,6 +183,7 @@ struct Trainer::Impl {
     TrainOptions options;
     PluginHost host;
     std::map<std::string, std::vector<Configuration>> cfg_cache;
+    long reports_seen = 0;
 
     const std::vector<Configuration>& configs(const std::string& file) {
         auto it = cfg_cache.find(file);
@@ -451,6 +452,8 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
                                      evaluations + (objective_ptr ? objective_ptr->evaluations() : 0), r.loss,
                                      r.gradient_norm, r.rank,
                                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_step).count());
+                if (options.stop_after_reports > 0 && ++reports_seen >= options.stop_after_reports)
+                    g_stop_requested.store(true);
                 return !g_stop_requested.load();
             });
         objective_ptr = &objective;
@@ -535,6 +538,8 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
 }
 
 std::vector<RunSummary> Trainer::run() {
+    g_stop_requested.store(false);
+    impl_->reports_seen = 0;
     validate();
     const auto& base = impl_->manifest;
     fs::create_directories(base.output_directory);

@@ -20,6 +20,9 @@ struct TrainOptions {
     /// Progress display: -1 auto (a bar on a terminal, plain lines otherwise), 0 plain, 1 bar.
     int progress_bar = -1;
     bool quiet = false;   ///< no progress output at all (tests)
+    /// Acts as if Ctrl-C arrived right after this many progress reports (0: never).  Lets tests
+    /// interrupt at an exact point through the same path as the signal handler.
+    long stop_after_reports = 0;
 };
 
 /// Parameter counts of one variant, as `mtpc describe` shows them.

@@ -14,6 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+/* The fingerprint names the Eigen version, so Eigen's version macros must be defined here. */
+#include <Eigen/Core>
+#endif
+
 #define MTPC_PLUGIN_ABI_VERSION 1u
 
 #if defined(_WIN32)

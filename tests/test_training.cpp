@@ -1,0 +1,300 @@
+// Training: a tiny fit converges, an interrupted run resumes to the identical result, and every
+// kind of bad manifest is rejected up front with the JSON path of the offending value.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mtpc/core/error.hpp"
+#include "mtpc/io/cfg_io.hpp"
+#include "mtpc/io/mtp_io.hpp"
+#include "mtpc/mtp/basis_generator.hpp"
+#include "mtpc/mtp/mtp_model.hpp"
+#include "mtpc/train/manifest.hpp"
+#include "mtpc/train/trainer.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+/// A temporary directory holding synthetic data labelled by a random "teacher" MTP (2 species,
+/// level 6), so these tests need nothing from ../shared.
+class TrainingFixture : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = fs::temp_directory_path() / ("mtpc_training_" + std::to_string(::getpid()));
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        mtpc::MtpPotential teacher = mtpc::make_untrained_mtp(6, 2, 1.8, 4.6, 6);
+        std::mt19937_64 rng(42);
+        std::uniform_real_distribution<double> u(-1.0, 1.0);
+        teacher.radial_coeffs.resize(size_t(4) * teacher.radial_funcs_count * teacher.radial_basis_size);
+        for (auto& c : teacher.radial_coeffs) c = 0.1 * u(rng);
+        teacher.species_coeffs = {-3.0, -4.0};
+        teacher.moment_coeffs.resize(teacher.alpha_moment_mapping.size());
+        for (auto& c : teacher.moment_coeffs) c = 0.05 * u(rng);
+        const mtpc::MtpModel model(teacher);
+
+        auto make = [&](int n_cfg) {
+            std::vector<mtpc::Configuration> cfgs;
+            for (int k = 0; k < n_cfg; ++k) {
+                mtpc::Configuration c;
+                c.periodic = true;
+                const double a = 3.3 + 0.2 * u(rng);
+                c.lattice = Eigen::Matrix3d::Identity() * 2 * a;
+                for (int i = 0; i < 2; ++i)
+                    for (int j = 0; j < 2; ++j)
+                        for (int l = 0; l < 2; ++l) {
+                            c.positions.push_back(Eigen::Vector3d(i * a + 0.15 * u(rng), j * a + 0.15 * u(rng),
+                                                                  l * a + 0.15 * u(rng)));
+                            c.types.push_back(u(rng) > 0 ? 1 : 0);
+                            c.ids.push_back(int(c.ids.size()) + 1);
+                        }
+                const auto efs = model.compute_efs(c);
+                c.energy = efs.energy;
+                c.forces = efs.forces;
+                c.plus_stress = efs.virial;
+                cfgs.push_back(std::move(c));
+            }
+            return cfgs;
+        };
+        mtpc::write_cfg((dir_ / "train.cfg").string(), make(12));
+        mtpc::write_cfg((dir_ / "valid.cfg").string(), make(6));
+    }
+    static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+    static json base_manifest(const std::string& out) {
+        return json{{"species", {"A", "B"}},
+                    {"data", {{"train", (dir_ / "train.cfg").string()}, {"validation", (dir_ / "valid.cfg").string()}}},
+                    {"model", {{"level", 6}, {"min_dist", 1.8}, {"max_dist", 4.6}, {"radial_basis_size", 6}}},
+                    {"loss", {{"energy_weight", 1.0}, {"force_weight", 0.01}, {"stress_weight", 0.0}}},
+                    {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 150}}}}}},
+                    {"threads", 1},
+                    {"output", {{"directory", (dir_ / out).string()}}}};
+    }
+    static std::string write_manifest(const json& j, const std::string& name) {
+        const auto p = (dir_ / name).string();
+        std::ofstream(p) << j.dump(1);
+        return p;
+    }
+    static fs::path dir_;
+};
+fs::path TrainingFixture::dir_;
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+std::string error_of(const json& j, const std::string& path) {
+    std::ofstream(path) << j.dump(1);
+    try {
+        mtpc::Trainer t(mtpc::load_manifest(path), {});
+        t.validate();
+    } catch (const mtpc::InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_F(TrainingFixture, TinyFitDropsLossBelowBound) {
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    mtpc::Trainer t(mtpc::parse_manifest(base_manifest("fit"), (dir_ / "fit.json").string()), opt);
+    const auto runs = t.run();
+    ASSERT_EQ(runs.size(), 1u);
+    // The teacher is in the model class, so the fit must get close: energies to < 2 meV/atom
+    // (initial errors are ~100s of meV/atom from the random start).
+    EXPECT_LT(runs[0].train.energy_per_atom.rmse, 2e-3) << runs[0].to_json().dump();
+    EXPECT_LT(runs[0].validation.energy_per_atom.rmse, 5e-3) << runs[0].to_json().dump();
+    // The learning curve starts high and ends lower.
+    std::ifstream curve(dir_ / "fit/base/seed-1/learning_curve.csv");
+    std::string header, first, line, last;
+    std::getline(curve, header);
+    std::getline(curve, first);
+    while (std::getline(curve, line)) last = line;
+    auto loss_of = [](const std::string& l) {
+        size_t p = 0;
+        for (int c = 0; c < 4; ++c) p = l.find(',', p) + 1;
+        return std::stod(l.substr(p));
+    };
+    EXPECT_LT(loss_of(last), 1e-2 * loss_of(first));
+    // The exported potential reproduces the in-memory model.
+    const auto pot = mtpc::read_mtp((dir_ / "fit/base/seed-1/potential.mtp").string());
+    const mtpc::MtpModel model(pot);
+    const auto cfgs = mtpc::read_cfg((dir_ / "valid.cfg").string());
+    double sq = 0;
+    for (const auto& c : cfgs) {
+        const double d = (model.compute_efs(c).energy - *c.energy) / c.size();
+        sq += d * d;
+    }
+    EXPECT_NEAR(std::sqrt(sq / cfgs.size()), runs[0].validation.energy_per_atom.rmse, 1e-9);
+}
+
+TEST_F(TrainingFixture, SameSeedGivesBitIdenticalFit) {
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    json m = base_manifest("det1");
+    m["steps"][0]["options"]["max_iterations"] = 20;
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "det1.json").string()), opt).run();
+    m["output"]["directory"] = (dir_ / "det2").string();
+    m["threads"] = 2;  // thread count must not change the result
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "det2.json").string()), opt).run();
+    std::ifstream a(dir_ / "det1/base/seed-1/potential.mtp"), b(dir_ / "det2/base/seed-1/potential.mtp");
+    const std::string sa((std::istreambuf_iterator<char>(a)), {}), sb((std::istreambuf_iterator<char>(b)), {});
+    ASSERT_FALSE(sa.empty());
+    EXPECT_EQ(sa, sb);
+}
+
+TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
+    // Two steps, the first restarting its BFGS every 10 iterations (restart points = checkpoints).
+    json m = base_manifest("whole");
+    m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 60}, {"restart_every", 10}}}},
+                  {{"optimizer", "lbfgs"}, {"options", {{"max_iterations", 40}, {"restart_every", 10}}}}};
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "whole.json").string()), opt).run();
+
+    const std::string whole = read_text(dir_ / "whole/base/seed-1/potential.mtp");
+    ASSERT_FALSE(whole.empty());
+
+    // Interrupt at several points (inside step 1, at a step boundary, inside step 2), resume each.
+    for (long stop_after : {7L, 33L, 61L, 85L}) {
+        SCOPED_TRACE("interrupted after " + std::to_string(stop_after) + " reports");
+        const std::string out = "interrupted_" + std::to_string(stop_after);
+        m["output"]["directory"] = (dir_ / out).string();
+        mtpc::TrainOptions stop = opt;
+        stop.stop_after_reports = stop_after;
+        try {
+            mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), stop).run();
+            FAIL() << "the run was not interrupted";
+        } catch (const mtpc::InputError& e) {
+            EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
+        }
+        ASSERT_TRUE(fs::exists(dir_ / out / "base/seed-1/checkpoint.json"));
+        EXPECT_FALSE(fs::exists(dir_ / out / "base/seed-1/potential.mtp"));
+        mtpc::TrainOptions resume = opt;
+        resume.resume = true;
+        mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), resume).run();
+        EXPECT_EQ(read_text(dir_ / out / "base/seed-1/potential.mtp"), whole)
+            << "resumed run differs from the uninterrupted one";
+        EXPECT_FALSE(fs::exists(dir_ / out / "base/seed-1/checkpoint.json"));
+    }
+}
+
+TEST_F(TrainingFixture, SigintStopsTheCliWithACheckpoint) {
+    json m = base_manifest("sigint");
+    m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 1000000}, {"gradient_tolerance", 0},
+                                                        {"function_tolerance", 0}, {"parameter_tolerance", 0}}}}};
+    const std::string manifest = write_manifest(m, "sigint.json");
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int devnull = ::open("/dev/null", O_WRONLY);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        ::execl(MTPC_EXE, MTPC_EXE, "train", manifest.c_str(), "--plain", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    const auto ck = dir_ / "sigint/base/seed-1/checkpoint.json";
+    for (int i = 0; i < 3000 && !fs::exists(ck); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ::kill(pid, SIGINT);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status)) << "mtpc did not exit normally on SIGINT";
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_TRUE(fs::exists(ck));
+}
+
+// ---- bad manifests: one test per kind of error, each naming the JSON path ----------------------
+
+TEST_F(TrainingFixture, UnknownKeyIsRejectedWithPath) {
+    json m = base_manifest("bad");
+    m["loss"]["enrgy_weight"] = 1;
+    EXPECT_NE(error_of(m, (dir_ / "bad.json").string()).find("loss.enrgy_weight: unknown key"), std::string::npos);
+}
+
+TEST_F(TrainingFixture, WrongTypeIsRejectedWithPath) {
+    json m = base_manifest("bad");
+    m["model"]["level"] = "fourteen";
+    EXPECT_NE(error_of(m, (dir_ / "bad.json").string()).find("model.level: must be an integer"), std::string::npos);
+}
+
+TEST_F(TrainingFixture, MissingFileIsRejectedWithPath) {
+    json m = base_manifest("bad");
+    m["data"]["validation"] = "/nonexistent/valid.cfg";
+    const auto e = error_of(m, (dir_ / "bad.json").string());
+    EXPECT_NE(e.find("data.validation: file '/nonexistent/valid.cfg' does not exist"), std::string::npos) << e;
+}
+
+TEST_F(TrainingFixture, UnknownPluginIsRejectedWithPath) {
+    json m = base_manifest("bad");
+    m["steps"].push_back({{"optimizer", "optimizer-nonexistent"}});
+    const auto e = error_of(m, (dir_ / "bad.json").string());
+    EXPECT_NE(e.find("steps[1].optimizer: unknown plugin 'optimizer-nonexistent'"), std::string::npos) << e;
+}
+
+TEST_F(TrainingFixture, BadPluginOptionIsRejectedWithPath) {
+    json m = base_manifest("bad");
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", "four"}}}};
+    const auto e = error_of(m, (dir_ / "bad.json").string());
+    EXPECT_NE(e.find("radial:"), std::string::npos) << e;
+    EXPECT_NE(e.find("rank"), std::string::npos) << e;
+    json m2 = base_manifest("bad");
+    m2["steps"][0]["options"]["max_iteration"] = 5;
+    const auto e2 = error_of(m2, (dir_ / "bad2.json").string());
+    EXPECT_NE(e2.find("steps[0].options: bfgs: unknown option 'max_iteration'"), std::string::npos) << e2;
+}
+
+TEST_F(TrainingFixture, MissingRequiredKeyIsRejectedWithPath) {
+    json m = base_manifest("bad");
+    m.erase("steps");
+    EXPECT_NE(error_of(m, (dir_ / "bad.json").string()).find("steps: is required"), std::string::npos);
+}
+
+TEST_F(TrainingFixture, BadSweepValueIsRejectedBeforeTraining) {
+    json m = base_manifest("bad");
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    m["sweep"] = {{"parameter", "model.level"}, {"values", {6, 7}}};
+    const auto e = error_of(m, (dir_ / "bad.json").string());
+    EXPECT_NE(e.find("model.level: must be even"), std::string::npos) << e;
+}
+
+TEST_F(TrainingFixture, InvalidJsonIsRejected) {
+    const auto p = dir_ / "broken.json";
+    std::ofstream(p) << "{\"species\": [\"A\",";
+    try {
+        mtpc::load_manifest(p.string());
+        FAIL();
+    } catch (const mtpc::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("broken.json: not valid JSON"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(TrainingFixture, DescribeCountsParameters) {
+    json m = base_manifest("desc");
+    m["variants"] = {{{"name", "full"}, {"set", {{"radial.plugin", "radial-full"}}}},
+                     {{"name", "mf2"}, {"set", {{"radial.plugin", "radial-mf"}, {"radial.options", {{"rank", 2}}}}}}};
+    mtpc::Trainer t(mtpc::parse_manifest(m, (dir_ / "desc.json").string()), {});
+    const auto c = t.describe();
+    ASSERT_EQ(c.size(), 2u);
+    // level 6: N_f = 2, 5 basis functions; N_T = 2, N_b = 6.
+    EXPECT_EQ(c[0].radial_full, 2 * 2 * 2 * 6);
+    EXPECT_EQ(c[0].radial_parameters, 48);
+    EXPECT_EQ(c[0].scalar, 5);
+    EXPECT_EQ(c[1].radial_parameters, 2 * (4 + 12));
+}
