@@ -6,6 +6,8 @@
 #include <string>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "basis_contraction_graph.hpp"
 #include "basis_moment_program.hpp"
 #include "mtpc/core/error.hpp"
@@ -58,8 +60,7 @@ MtpPotential make_untrained_mtp(int level, int species_count, double min_dist, d
     if (!std::isfinite(min_dist) || !std::isfinite(max_dist) || min_dist < 0)
         throw InputError("min_dist and max_dist must be finite and min_dist >= 0");
     if (min_dist >= max_dist)
-        throw InputError("min_dist (" + std::to_string(min_dist) + ") must be smaller than max_dist (" +
-                         std::to_string(max_dist) + ")");
+        throw InputError(fmt::format("min_dist ({}) must be smaller than max_dist ({})", min_dist, max_dist));
     if (radial_basis_size < 1)
         throw InputError("radial basis size must be at least 1, got " + std::to_string(radial_basis_size));
 
