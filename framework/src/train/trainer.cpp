@@ -62,7 +62,10 @@ json RunSummary::to_json() const {
               {"iterations", iterations},   {"evaluations", evaluations},
               {"seconds", seconds},         {"train", train.to_json()},
               {"directory", directory}};
-    if (has_validation) j["validation"] = validation.to_json();
+    if (has_validation) {
+        j["validation"] = validation.to_json();
+        j["validation_loss"] = validation_loss;
+    }
     if (has_test) j["test"] = test.to_json();
     return j;
 }
@@ -522,6 +525,8 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
     if (!valid_cfgs.empty()) {
         r.validation = compute_errors(model, p, valid_cfgs, &valid_nls, threads(), m.validation_file);
         r.has_validation = true;
+        const TrainingSet valid(valid_cfgs, nt, model.cutoff(), w, m.validation_file);
+        r.validation_loss = model.batch_loss_gradient(valid.items(), p, MtpGradient{}, threads());
     }
     if (!m.test_file.empty()) {
         const auto& tc = configs(m.test_file);
@@ -573,7 +578,11 @@ std::vector<RunSummary> Trainer::run() {
                     return e;
                 };
                 r.train = rep(j["train"]);
-                if (j.contains("validation")) { r.validation = rep(j["validation"]); r.has_validation = true; }
+                if (j.contains("validation")) {
+                    r.validation = rep(j["validation"]);
+                    r.has_validation = true;
+                    r.validation_loss = j.value("validation_loss", std::numeric_limits<double>::quiet_NaN());
+                }
                 if (j.contains("test")) { r.test = rep(j["test"]); r.has_test = true; }
                 runs.push_back(r);
                 continue;
@@ -615,6 +624,7 @@ json Trainer::aggregate(const std::vector<RunSummary>& runs) {
                   {"train_energy_rmse_meV", stats([](const RunSummary& r) { return r.train.energy_per_atom.rmse * 1e3; })},
                   {"train_force_rmse", stats([](const RunSummary& r) { return r.train.forces.rmse; })}};
         if (rs.front()->has_validation) {
+            a["validation_loss"] = stats([](const RunSummary& r) { return r.validation_loss; });
             a["validation_energy_rmse_meV"] =
                 stats([](const RunSummary& r) { return r.validation.energy_per_atom.rmse * 1e3; });
             a["validation_force_rmse"] = stats([](const RunSummary& r) { return r.validation.forces.rmse; });

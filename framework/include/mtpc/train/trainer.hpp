@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ struct RunSummary {
     std::uint64_t seed = 0;
     ParameterCounts counts;
     double final_loss = 0;
+    /// The same loss (same weights) on the validation set, as the paper reports it; NaN if none.
+    double validation_loss = std::numeric_limits<double>::quiet_NaN();
     int iterations = 0;
     long evaluations = 0;
     double seconds = 0;
