@@ -1,5 +1,6 @@
 // mtpc: the command-line host.  Subcommands register themselves (command_registry.hpp).
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -11,8 +12,12 @@ int main(int argc, char** argv) {
     CLI::App app{"mtpc: train and run (compressed) Moment Tensor Potentials"};
     app.set_version_flag("--version", std::string("mtpc ") + MTPC_VERSION);
     app.require_subcommand(0, 1);
-    bool verbose = false;
-    app.add_flag("-v,--verbose", verbose, "Log debugging details to stderr");
+    // Logs go to stderr so that stdout stays machine-readable; -v shows debugging details (e.g.
+    // why a plugin file was skipped while scanning).  Set while parsing, before any subcommand runs.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("mtpc"));
+    spdlog::set_pattern("%^[%l]%$ %v");
+    app.add_flag_callback("-v,--verbose", [] { spdlog::set_level(spdlog::level::debug); },
+                          "Log debugging details to stderr");
     mtpc::cli::add_registered_commands(app);
     try {
         app.parse(argc, argv);

@@ -16,12 +16,12 @@ void ErrorAccumulator::Sum::add(double e) {
     ++n;
 }
 
-ErrorStat ErrorAccumulator::Sum::stat() const {
+ErrorStat ErrorAccumulator::Sum::stat(double per_item) const {
     ErrorStat s;
     s.count = n;
     if (n > 0) {
-        s.rmse = std::sqrt(sq / double(n));
-        s.mae = abs / double(n);
+        s.rmse = std::sqrt(sq / (per_item * double(n)));
+        s.mae = abs / (per_item * double(n));
         s.max = max;
     }
     return s;
@@ -47,9 +47,11 @@ void ErrorAccumulator::add(const Configuration& ref, const EfsResult& pred) {
 ErrorReport ErrorAccumulator::report() const {
     ErrorReport r;
     r.configurations = cfgs_;
-    r.energy_per_atom = e_.stat();
-    r.forces = f_.stat();
-    r.stress = s_.stat();
+    // MLIP-2 (src/error_monitor.h) averages |Δf_i| over 3 components per atom and ‖Δσ‖_F over 9
+    // per configuration: with these divisors our numbers compare one to one with `mlp calc-errors`.
+    r.energy_per_atom = e_.stat(1.0);
+    r.forces = f_.stat(3.0);
+    r.stress = s_.stat(9.0);
     return r;
 }
 

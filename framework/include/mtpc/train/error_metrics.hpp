@@ -19,10 +19,10 @@ struct ErrorStat {
     long count = 0;
 };
 
-/// RMSE / MAE / max, with MLIP-2's definitions (src/error_monitor.cpp): energy per atom (eV/atom,
-/// per configuration); forces |Δf_i| (eV/Å, per atom, the norm of the vector difference); stress
-/// ‖Δσ‖_F (GPa, per periodic configuration with a reference PlusStress: Frobenius norm of the full
-/// 3×3 difference of virial/volume).
+/// RMSE / MAE / max exactly as MLIP-2's `mlp calc-errors` defines them (src/error_monitor.h):
+/// energy per atom (eV/atom, over configurations); forces (eV/Å): RMSE = sqrt(Σ_i |Δf_i|² / 3N),
+/// MAE = Σ_i |Δf_i| / 3N, max = max_i |Δf_i|; stress (GPa, virial/volume, periodic configurations
+/// with a reference PlusStress): RMSE = sqrt(Σ_k ‖Δσ_k‖_F² / 9K), MAE = Σ_k ‖Δσ_k‖_F / 9K.
 struct ErrorReport {
     int configurations = 0;
     ErrorStat energy_per_atom, forces, stress;
@@ -38,7 +38,7 @@ public:
     [[nodiscard]] ErrorReport report() const;
 
 private:
-    struct Sum { double sq = 0, abs = 0, max = 0; long n = 0; void add(double e); ErrorStat stat() const; };
+    struct Sum { double sq = 0, abs = 0, max = 0; long n = 0; void add(double e); ErrorStat stat(double per_item) const; };
     Sum e_, f_, s_;
     int cfgs_ = 0;
 };
