@@ -21,8 +21,16 @@ int main(int argc, char** argv) {
     mtpc::cli::add_registered_commands(app);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // Usage errors in the same one-line form as every other error (CLI11's own form is two lines).
+        std::cerr << "mtpc: error: " << e.what() << " (run with --help for usage)\n";
+        return e.get_exit_code() != 0 ? e.get_exit_code() : 2;
     } catch (const std::exception& e) {
         // Bad input ends here: one line, non-zero exit (outputs are written atomically elsewhere).
         std::cerr << "mtpc: error: " << e.what() << '\n';
