@@ -220,6 +220,30 @@ TEST_F(TrainingFixture, SigintStopsTheCliWithACheckpoint) {
     EXPECT_TRUE(fs::exists(ck));
 }
 
+TEST_F(TrainingFixture, ParametersFileReloadsAndContinues) {
+    // Train a compressed model, then start a new pipeline from its parameters.json: the new run
+    // starts exactly where the old one ended (same θ and linear coefficients, same loss).
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    json m = base_manifest("first");
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    m["steps"][0]["options"]["max_iterations"] = 30;
+    const auto first = mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "first.json").string()), opt).run();
+    json m2 = m;
+    m2["model"] = {{"init_from", (dir_ / "first/base/seed-1/parameters.json").string()}};
+    m2["steps"][0]["options"]["max_iterations"] = 0;  // evaluate the starting point only
+    m2["output"]["directory"] = (dir_ / "second").string();
+    const auto second = mtpc::Trainer(mtpc::parse_manifest(m2, (dir_ / "second.json").string()), opt).run();
+    ASSERT_EQ(second.size(), 1u);
+    EXPECT_NEAR(second[0].final_loss, first[0].final_loss, 1e-10 * first[0].final_loss);
+    EXPECT_EQ(second[0].counts.radial_parameters, 2 * (4 + 12));
+    // Continuing with more iterations improves on it.
+    m2["steps"][0]["options"]["max_iterations"] = 30;
+    m2["output"]["directory"] = (dir_ / "third").string();
+    const auto third = mtpc::Trainer(mtpc::parse_manifest(m2, (dir_ / "third.json").string()), opt).run();
+    EXPECT_LT(third[0].final_loss, first[0].final_loss);
+}
+
 // ---- bad manifests: one test per kind of error, each naming the JSON path ----------------------
 
 TEST_F(TrainingFixture, UnknownKeyIsRejectedWithPath) {

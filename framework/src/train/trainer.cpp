@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <omp.h>
 #include <unistd.h>
 
 #include <Eigen/Dense>
@@ -194,7 +195,8 @@ struct Trainer::Impl {
         return it->second;
     }
 
-    int threads() const { return manifest.threads; }
+    /// "threads": 0 in a manifest means every core.
+    int threads() const { return manifest.threads > 0 ? manifest.threads : std::max(1, omp_get_num_procs()); }
 
     PluginPtr<sdk::RadialParameterization> make_radial(const Manifest& m, const sdk::RadialShape& shape,
                                                        const std::string& options_text) {
