@@ -22,6 +22,8 @@
 #include "mtpc/mtp/basis_generator.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 #include "mtpc/train/ceres_line_search_optimizer.hpp"
+#include "mtpc/train/linear_start.hpp"
+#include "mtpc/train/progress_printer.hpp"
 #include "mtpc/train/training_objective.hpp"
 #include "mtpc/train/training_set.hpp"
 
@@ -118,55 +120,6 @@ std::string radial_options_text(const Manifest& m, const sdk::RadialShape& shape
     o["n_basis"] = shape.n_basis;
     return o.dump();
 }
-
-/// Terminal progress: a bar when attached to a terminal, plain log lines otherwise.
-class ProgressPrinter {
-public:
-    ProgressPrinter(bool bar, bool quiet) : bar_(bar), quiet_(quiet) {}
-    void start(const std::string& title, int max_iterations) {
-        title_ = title;
-        max_ = max_iterations;
-        t0_ = last_ = std::chrono::steady_clock::now();
-        if (!quiet_) std::printf("%s\n", title.c_str());
-        std::fflush(stdout);
-    }
-    void update(int it, double loss, const std::string& validation, int first_it) {
-        if (quiet_) return;
-        const auto now = std::chrono::steady_clock::now();
-        const double el = std::chrono::duration<double>(now - t0_).count();
-        const double rate = el > 0 ? (it - first_it) / el : 0;
-        const double eta = rate > 0 ? (max_ - it) / rate : 0;
-        const std::string info = fmt::format("it {:>5}/{} loss {:.6e}{} {:.2f} it/s ETA {}", it, max_, loss, validation,
-                                             rate, format_time(eta));
-        if (bar_) {
-            const int w = 24, filled = max_ > 0 ? std::min(w, int(double(w) * it / max_)) : 0;
-            std::printf("\r[%s%s] %s   ", std::string(filled, '#').c_str(), std::string(w - filled, ' ').c_str(),
-                        info.c_str());
-            std::fflush(stdout);
-        } else if (std::chrono::duration<double>(now - last_).count() >= 5.0 || !validation.empty() || it == max_) {
-            std::printf("  %s\n", info.c_str());
-            std::fflush(stdout);
-            last_ = now;
-        }
-    }
-    void finish(const std::string& line) {
-        if (quiet_) return;
-        if (bar_) std::printf("\n");
-        std::printf("  %s\n", line.c_str());
-        std::fflush(stdout);
-    }
-    static std::string format_time(double s) {
-        if (!(s > 0) || !std::isfinite(s)) return "-";
-        const long t = long(s + 0.5);
-        return t >= 3600 ? fmt::format("{}h{:02}m", t / 3600, t / 60 % 60) : fmt::format("{}m{:02}s", t / 60, t % 60);
-    }
-
-private:
-    bool bar_, quiet_;
-    std::string title_;
-    int max_ = 0;
-    std::chrono::steady_clock::time_point t0_, last_;
-};
 
 Eigen::VectorXd to_eigen(const json& a, const std::string& what) {
     if (!a.is_array()) throw InputError(what + ": must be an array of numbers");
@@ -338,45 +291,11 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
         std::copy(pot.moment_coeffs.begin(), pot.moment_coeffs.end(), x_phys.begin() + nt);
     }
 
-    // Scaling of the Euclidean block, and (from random starts) linear coefficients by a regularised
-    // least-squares fit of the energies for the current radial part: E_k = a_kᵀ x is linear in x.
-    std::vector<double> scale(nx, 1.0);
-    {
-        Eigen::MatrixXd A(train.size(), nx);
-        std::vector<double> zero_sc(nt, 0.0), zero_mo(ns, 0.0);
-        for (int k = 0; k < train.size(); ++k) {
-            std::vector<double> gs(nt, 0.0), gm(ns, 0.0);
-            MtpParameters p{zero_sc.data(), zero_mo.data(), C.data()};
-            MtpGradient g{gs.data(), gm.data(), nullptr};
-            model.energy_gradient(train.neighbors(k), train.configurations()[k].types.data(), p, g, threads());
-            for (int a = 0; a < nt; ++a) A(k, a) = gs[a];
-            for (int a = 0; a < ns; ++a) A(k, nt + a) = gm[a];
-        }
-        for (int a = nt; a < nx; ++a) {
-            double rms = 0;
-            for (int k = 0; k < train.size(); ++k) {
-                const double v = A(k, a) / train.configurations()[k].size();
-                rms += v * v;
-            }
-            rms = std::sqrt(rms / std::max(1, train.size()));
-            scale[a] = (rms > 0 && std::isfinite(rms)) ? 1.0 / rms : 1.0;
-        }
-        if (!have_coeffs) {
-            Eigen::VectorXd wts(train.size()), y(train.size());
-            for (int k = 0; k < train.size(); ++k) {
-                const auto& c = train.configurations()[k];
-                wts[k] = 1.0 / c.size();  // per-atom energies weigh equally
-                y[k] = *c.energy;
-            }
-            Eigen::MatrixXd As = A;
-            for (int a = 0; a < nx; ++a) As.col(a) *= scale[a];
-            const Eigen::MatrixXd N = As.transpose() * wts.asDiagonal() * As;
-            const double ridge = 1e-8 * std::max(1e-300, N.diagonal().mean());
-            const Eigen::VectorXd rhs = As.transpose() * wts.asDiagonal() * y;
-            const Eigen::VectorXd xs = (N + ridge * Eigen::MatrixXd::Identity(nx, nx)).ldlt().solve(rhs);
-            for (int a = 0; a < nx; ++a) x_phys[a] = scale[a] * xs[a];
-        }
-    }
+    // Conditioning of the Euclidean block, and (from random starts) linear coefficients fitted to
+    // the energies for the current radial part.
+    const LinearStart linear_start = fit_linear_start(model, train, C.data(), !have_coeffs, threads());
+    std::vector<double> scale = linear_start.scale;
+    if (!have_coeffs) x_phys = linear_start.x;
 
     ProgressPrinter printer(options.progress_bar < 0 ? ::isatty(::fileno(stdout)) != 0 : options.progress_bar == 1,
                             options.quiet);
