@@ -3,9 +3,13 @@
 //   tacrvw_l20: its own input.cfg (4 species, level 20; MLIP-2 ≈ 300 µs/atom)
 //   nbmotaw_l14: data/nbmotaw/valid.cfg with the level-14 potential
 //   cu_l16: its own input.cfg (1 species, level 16)
+//   nbmotaw_test_l16: data/nbmotaw/test.cfg with an untrained level-16 4-species potential
+//     (1.9-5.0 A) filled with deterministic pseudo-random coefficients (speed does not depend on
+//     the values): a mid-level 4-species case on the published test set
 // Skips (with a message) when the shared reference data is absent.
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -14,6 +18,7 @@
 
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
+#include "mtpc/mtp/basis_generator.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 
 namespace fs = std::filesystem;
@@ -45,9 +50,43 @@ const Dataset& dataset(const std::string& pot, const std::string& cfg) {
     return d;
 }
 
+/// Coefficients in [-scale, scale) from a fixed 64-bit LCG (Knuth's MMIX constants): the same
+/// values on every platform, unlike std::uniform_real_distribution.
+void fill_deterministic(std::vector<double>& v, std::size_t n, double scale, std::uint64_t& state) {
+    v.resize(n);
+    for (auto& x : v) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        x = scale * (2.0 * double(state >> 11) * 0x1.0p-53 - 1.0);
+    }
+}
+
+/// Loads (once) configurations with a generated, untrained potential of `level` for 4 species
+/// (1.9-5.0 A) given deterministic pseudo-random coefficients; empty when `cfg` is missing.
+const Dataset& synthetic_dataset(int level, const std::string& cfg) {
+    static std::map<std::string, Dataset> cache;
+    auto [it, fresh] = cache.try_emplace(std::to_string(level) + "|" + cfg);
+    Dataset& d = it->second;
+    if (fresh && fs::exists(kShared / cfg)) {
+        mtpc::MtpPotential pot = mtpc::make_untrained_mtp(level, 4, 1.9, 5.0);
+        std::uint64_t state = 20250101;
+        const auto nt = std::size_t(pot.species_count);
+        fill_deterministic(pot.radial_coeffs, nt * nt * pot.radial_funcs_count * pot.radial_basis_size, 0.1, state);
+        fill_deterministic(pot.species_coeffs, nt, 1.0, state);
+        fill_deterministic(pot.moment_coeffs, pot.alpha_moment_mapping.size(), 0.01, state);
+        d.model = std::make_unique<mtpc::MtpModel>(pot);
+        d.cfgs = mtpc::read_cfg((kShared / cfg).string());
+        for (const auto& c : d.cfgs) {
+            d.nls.emplace_back(c, d.model->cutoff());
+            d.atoms += c.size();
+        }
+    }
+    return d;
+}
+
 /// Counter "atoms_per_s" (wall clock).  The CPU column is process CPU time over all threads
 /// (MeasureProcessCPUTime), which stays meaningful on a loaded machine: CPU µs per atom =
-/// CPU time / atoms in the data set (tacrvw 10800, nbmotaw valid 10836, cu 3200).
+/// CPU time / atoms in the data set (tacrvw 10800, nbmotaw valid 10836, cu 3200, nbmotaw test
+/// 10448).
 void report_per_atom(benchmark::State& state, long atoms) {
     state.counters["atoms_per_s"] =
         benchmark::Counter(double(atoms) * double(state.iterations()), benchmark::Counter::kIsRate);
@@ -58,6 +97,24 @@ void efs(benchmark::State& state, const std::string& pot, const std::string& cfg
     const Dataset& d = dataset(pot, cfg);
     if (!d.model) {
         state.SkipWithError(("reference data missing: " + (kShared / pot).string()).c_str());
+        return;
+    }
+    const int threads = int(state.range(0));
+    const auto p = d.model->parameters();
+    for (auto _ : state) {
+        for (std::size_t c = 0; c < d.cfgs.size(); ++c) {
+            auto r = d.model->compute_efs(d.nls[c], d.cfgs[c].types.data(), p, threads);
+            benchmark::DoNotOptimize(r.energy);
+        }
+    }
+    report_per_atom(state, d.atoms);
+}
+
+/// Energy+forces+virial with a synthetic potential (see synthetic_dataset).
+void efs_synthetic(benchmark::State& state, int level, const std::string& cfg) {
+    const Dataset& d = synthetic_dataset(level, cfg);
+    if (!d.model) {
+        state.SkipWithError(("reference data missing: " + (kShared / cfg).string()).c_str());
         return;
     }
     const int threads = int(state.range(0));
@@ -106,6 +163,7 @@ void loss_gradient(benchmark::State& state, const std::string& pot, const std::s
 
 const std::string kTacrvwPot = "reference/mlip2/tacrvw_l20/pot.mtp", kTacrvwCfg = "reference/mlip2/tacrvw_l20/input.cfg";
 const std::string kNbmotawPot = "reference/mlip2/nbmotaw_l14/pot.mtp", kNbmotawCfg = "data/nbmotaw/valid.cfg";
+const std::string kNbmotawTestCfg = "data/nbmotaw/test.cfg";
 const std::string kCuPot = "reference/mlip2/cu_l16/pot.mtp", kCuCfg = "reference/mlip2/cu_l16/input.cfg";
 
 }  // namespace
@@ -113,6 +171,7 @@ const std::string kCuPot = "reference/mlip2/cu_l16/pot.mtp", kCuCfg = "reference
 BENCHMARK_CAPTURE(efs, tacrvw_l20, kTacrvwPot, kTacrvwCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(efs, nbmotaw_l14, kNbmotawPot, kNbmotawCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(efs, cu_l16, kCuPot, kCuCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK_CAPTURE(efs_synthetic, nbmotaw_test_l16, 16, kNbmotawTestCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(loss_gradient, tacrvw_l20, kTacrvwPot, kTacrvwCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(loss_gradient, nbmotaw_l14, kNbmotawPot, kNbmotawCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(loss_gradient, cu_l16, kCuPot, kCuCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();

@@ -71,7 +71,7 @@ done
 mlp="$(cd "$(dirname "$mlp_arg")" && pwd)/$(basename "$mlp_arg")"
 mtpc="$(cd "$(dirname "$mtpc")" && pwd)/$(basename "$mtpc")"
 shared="$(cd "$shared" && pwd)"; nb="$shared/data/nbmotaw"
-"$mlp" help 2>&1 | grep -q 'mlp' || skip "'$mlp' does not look like MLIP-2's mlp ('mlp help' printed no usage)"
+"$mlp" help 2>&1 | grep -q 'mlp' || { echo "compare_with_mlip2: '$mlp' does not look like MLIP-2's mlp ('mlp help' printed no usage)" >&2; exit 1; }
 
 if [[ -z "$work" ]]; then work="$(mktemp -d "${TMPDIR:-/tmp}/compare_with_mlip2.XXXXXX")"; fi
 mkdir -p "$work"; work="$(cd "$work" && pwd)"; cd "$work"
