@@ -33,5 +33,6 @@ set logscale y
 set format y "%.2g"
 
 plot base_loss with lines dashtype 2 linecolor rgb "black" title "base (512 radial parameters)", \
+     datafile index 0 using 1:2:3 with yerrorbars pointtype 7 linecolor rgb "black" notitle, \
      for [i=1:blocks-1] datafile index i using 1:2:3 with yerrorlines pointsize 1.2 title columnheader(1), \
      for [i=1:blocks-1] datafile index i using 1:2:8 with labels offset 0,1.2 font ",8" notitle

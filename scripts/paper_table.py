@@ -192,9 +192,13 @@ def mean_std(values):
     return float(a.mean()), float(a.std(ddof=1)) if a.size > 1 else 0.0
 
 
-def pm(values, fmt):
+def pm(values):
+    """mean ± σ, both rounded to σ's second significant digit (to 3 significant digits of the
+    mean when σ is 0, e.g. a single seed)."""
     m, s = mean_std(values)
-    return f"{m:{fmt}} ± {s:{fmt}}"
+    scale = s if s > 0 else abs(m) / 10
+    decimals = max(0, 1 - int(np.floor(np.log10(scale)))) if scale > 0 else 0
+    return f"{m:.{decimals}f} ± {s:.{decimals}f}"
 
 
 def counts_text(row):
@@ -214,21 +218,21 @@ def rank_text(row):
 def markdown(rows, base):
     def table(selected):
         out = ["| method | rank | radial parameters | % of full | validation loss | vs base | "
-               "E RMSE (meV/atom) | F RMSE (eV/Å) | seeds |",
-               "|---|---|---|---|---|---|---|---|---|"]
+               "E RMSE (meV/atom) | F RMSE (eV/Å) | training loss | seeds |",
+               "|---|---|---|---|---|---|---|---|---|---|"]
         for r in selected:
             loss_mean = mean_std(r["loss"])[0]
             rel = f"{100 * (loss_mean / base - 1):+.1f}%" if base else "–"
             frac = 100 * np.mean(r["paper_count"]) / r["radial_full"]
-            out.append(f"| {r['method']} | {rank_text(r)} | {counts_text(r)} | {frac:.0f}% | {pm(r['loss'], '.4g')} | "
-                       f"{rel} | {pm(r['energy'], '.2f')} | {pm(r['force'], '.4f')} | {len(r['seeds'])} |")
+            out.append(f"| {r['method']} | {rank_text(r)} | {counts_text(r)} | {frac:.0f}% | {pm(r['loss'])} | "
+                       f"{rel} | {pm(r['energy'])} | {pm(r['force'])} | {pm(r['train_loss'])} | {len(r['seeds'])} |")
         return "\n".join(out)
 
     lo, hi = TABLE_II_FRACTION
     half = [r for r in rows if r["method"] == "base" or lo <= np.mean(r["paper_count"]) / r["radial_full"] <= hi]
     text = ["# Low-rank MTP experiment (Nb-Mo-Ta-W, level 14)", "",
             "Validation loss: the training loss function (same weights) summed over the validation set, "
-            "as `mtpc train` reports it; errors: validation RMSE.  Mean ± σ over seeds (σ with n − 1).  "
+            "as `mtpc train` reports it; errors: validation RMSE; training loss: the final loss on the training set.  Mean ± σ over seeds (σ with n − 1).  "
             "'vs base': relative difference of the mean validation loss from the uncompressed model's.  "
             "R-MF: radial parameters = dimension of the rank-r manifold (θ = stored factor entries).", "",
             f"## Table II: models with {100 * lo:.0f}–{100 * hi:.0f}% of the radial parameters", "",
