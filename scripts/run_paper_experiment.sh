@@ -7,7 +7,9 @@
 #   scripts/run_paper_experiment.sh --quick    1 seed, 1/10 of the iterations, one rank per
 #                                              method, into paper-out/quick/ (checks the pipeline)
 #
-# Environment: MTPC (the mtpc executable; default build/bin/mtpc), PAPER_OUT (output directory).
+# Environment: MTPC (the mtpc executable; default build/bin/mtpc), PAPER_OUT (output directory),
+# PAPER_TRAIN (a training file instead of the manifests' train_tiny.cfg, e.g. the absolute path
+# of ../shared/data/nbmotaw/train_small.cfg; use it with its own PAPER_OUT).
 # Interrupted runs continue where they stopped (`mtpc train --resume`; finished runs are reused).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,15 +30,17 @@ mkdir -p "$out/manifests"
 # Manifests as run: copies of examples/paper/*.json with data paths made absolute and the output
 # directed into $out (and, for --quick, the reduced budget).  The copies are kept beside the
 # results, so every summary.json names the exact manifest it came from.
-/usr/bin/python3 - "$root/examples/paper" "$out" "$quick" "${methods[@]}" <<'EOF'
+/usr/bin/python3 - "$root/examples/paper" "$out" "$quick" "${PAPER_TRAIN:-}" "${methods[@]}" <<'EOF'
 import json, os, sys
-src, out, quick, methods = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4:]
+src, out, quick, train, methods = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4], sys.argv[5:]
 for name in methods:
     with open(os.path.join(src, name + ".json")) as f:
         doc = json.load(f)
     for key in ("train", "validation", "test"):
         if key in doc["data"]:
             doc["data"][key] = os.path.normpath(os.path.join(src, doc["data"][key]))
+    if train:
+        doc["data"]["train"] = os.path.abspath(train)
     doc["output"]["directory"] = os.path.join(out, name)
     if quick:
         doc["seeds"] = doc["seeds"][:1]
