@@ -182,6 +182,8 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
             if (m.radial.options.contains(k))
                 throw InputError(path + ": radial.options." + k + ": is set by mtpc from the model, remove it");
         m.radial.init = ra.str("init", "random");
+        m.radial.init_scale = ra.num("init_scale", 0.0);
+        if (!(m.radial.init_scale >= 0)) ra.fail("init_scale", "must be non-negative (0 = automatic)");
         if (m.radial.init != "random" && m.radial.init != "compress")
             ra.fail("init", "must be \"random\" or \"compress\"");
         if (m.radial.init == "compress" && m.model.init_from.empty())

@@ -283,7 +283,8 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
     } else {
         // Random radial part, of a size that keeps f_μ = Σ_β c Q_β of order one: |Q_β| ≤ (R_cut − r)².
         const double span = pot.max_dist - pot.min_dist;
-        radial->initialize_random(seed, 1.0 / (span * span * std::sqrt(double(shape.n_basis))), theta.data());
+        const double automatic = 1.0 / (span * span * std::sqrt(double(shape.n_basis)));
+        radial->initialize_random(seed, m.radial.init_scale > 0 ? m.radial.init_scale : automatic, theta.data());
     }
     radial->materialize(theta.data(), C.data());
     if (have_coeffs) {

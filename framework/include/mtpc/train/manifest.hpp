@@ -26,6 +26,9 @@ struct RadialSpec {
     nlohmann::json options = nlohmann::json::object();  ///< without the shape keys (the host adds them)
     /// "random": θ from the seed; "compress": θ = plugin.initialize_from(C of model.init_from).
     std::string init = "random";
+    /// Size of the random initial entries of C; 0 = automatic, 1/((max_dist − min_dist)²·√N_b),
+    /// which keeps each f_μ of order one (|Q_β| ≤ (R_cut − r)²).
+    double init_scale = 0;
 };
 
 struct LossSpec {
