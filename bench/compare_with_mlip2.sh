@@ -207,8 +207,8 @@ EOF
     say "  mlp, $it_hi iterations: last line $(grep '^BFGS iter [0-9]*:' "train/mlp_$it_hi.log" | tail -1)"
     # A stock mlp does not log its line-search evaluations; a build instrumented to print them
     # after "step limit reached" shows them here.
-    grep -h -o 'evaluations: [0-9]*' "train/mlp_$it_lo.log" "train/mlp_$it_hi.log" 2>/dev/null \
-        | paste -sd' ' | sed 's/^/  mlp loss+gradient evaluations ('"$it_lo"', '"$it_hi"' iterations): /' | tee -a "$summary" || true
+    mlp_evals="$(grep -h -o 'evaluations: [0-9]*' "train/mlp_$it_lo.log" "train/mlp_$it_hi.log" | paste -sd' ' || true)"
+    [[ -z "$mlp_evals" ]] || say "  mlp loss+gradient evaluations ($it_lo, $it_hi iterations): $mlp_evals"
 fi
 
 say ""; say "== summary of timings ($work/timings.tsv) =="
