@@ -85,7 +85,7 @@ const Dataset& synthetic_dataset(int level, const std::string& cfg) {
 
 /// Counter "atoms_per_s" (wall clock).  The CPU column is process CPU time over all threads
 /// (MeasureProcessCPUTime), which stays meaningful on a loaded machine: CPU µs per atom =
-/// CPU time / atoms in the data set (tacrvw 10800, nbmotaw valid 10836, cu 3200, nbmotaw test
+/// CPU time / atoms in the data set (tacrvw 4360, nbmotaw valid 10836, cu 3200, nbmotaw test
 /// 10448).
 void report_per_atom(benchmark::State& state, long atoms) {
     state.counters["atoms_per_s"] =
