@@ -215,9 +215,10 @@ TEST(MtpThreads, ResultsDoNotDependOnThreadCount) {
     lattice << 9.0, 0.0, 0.0,  //
         1.0, 8.5, 0.0,         //
         0.5, 0.7, 9.2;
-    // Enough atoms for several gradient blocks.
+    // Enough atoms for several gradient blocks and for threads over atoms (the model keeps
+    // configurations under 2 × 64 atoms on one thread).
     std::vector<mtpc::Configuration> cfgs;
-    for (unsigned s = 0; s < 3; ++s) cfgs.push_back(random_configuration(40, lattice, true, 50 + s));
+    for (unsigned s = 0; s < 3; ++s) cfgs.push_back(random_configuration(160, 1.6 * lattice, true, 50 + s));
     std::vector<mtpc::NeighborList> nls;
     std::vector<Target> targets;
     std::vector<mtpc::TrainingItem> batch;

@@ -22,6 +22,11 @@ constexpr int kAtomsPerBlock = 16;
 
 int clamp_threads(int threads) { return std::max(1, threads); }
 
+/// Below this many atoms per thread, sharing one configuration's atoms among threads costs more
+/// than it gains (and OpenMP's spinning threads make it far worse on a loaded machine): such
+/// configurations run on one thread.  Callers with many configurations thread over those instead.
+constexpr int kMinAtomsPerThread = 64;
+
 }  // namespace
 
 MtpModel::MtpModel(const MtpPotential& pot) {
@@ -133,7 +138,7 @@ void site_pass(const MtpModel& model, const SiteKernel& kernel, const NeighborLi
     const int n = nl.n_atoms();
     site_e.assign(n, 0.0);
     pair_grad.assign(3 * std::size_t(nl.total_pairs()), 0.0);
-#pragma omp parallel num_threads(clamp_threads(threads)) if (threads > 1 && n > 1)
+#pragma omp parallel num_threads(clamp_threads(threads)) if (threads > 1 && n >= 2 * kMinAtomsPerThread)
     {
         MtpModel::Workspace w;
         w.reserve(model, nl.max_count());
@@ -195,7 +200,7 @@ void blocked_gradient(const MtpModel& model, const NeighborList& nl, int threads
     const std::size_t size = nT + S + nC;
     const int n_blocks = (n + kAtomsPerBlock - 1) / kAtomsPerBlock;
     std::vector<double> buffers(size * n_blocks, 0.0);
-#pragma omp parallel num_threads(clamp_threads(threads)) if (threads > 1 && n_blocks > 1)
+#pragma omp parallel num_threads(clamp_threads(threads)) if (threads > 1 && n_blocks > 1 && n >= 2 * kMinAtomsPerThread)
     {
         MtpModel::Workspace w;
         w.reserve(model, nl.max_count());

@@ -199,6 +199,8 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
         for (const char* k : {"energy_weight", "force_weight", "stress_weight"})
             if (lo.has(k) && !(lo.num(k, 0) >= 0)) lo.fail(k, "must be non-negative");
         m.loss.weighting = lo.str("weighting", "vibrations");
+        m.loss.linear_l2 = lo.num("linear_l2", 0.0);
+        if (!(m.loss.linear_l2 >= 0)) lo.fail("linear_l2", "must be non-negative");
         if (m.loss.weighting != "vibrations" && m.loss.weighting != "structures" && m.loss.weighting != "molecules")
             lo.fail("weighting", "must be \"vibrations\", \"structures\" or \"molecules\"");
         lo.finish();

@@ -380,7 +380,8 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
                 if (options.stop_after_reports > 0 && ++reports_seen >= options.stop_after_reports)
                     g_stop_requested.store(true);
                 return !g_stop_requested.load();
-            });
+            },
+            m.loss.linear_l2);
         objective_ptr = &objective;
         sdk::OptimizerState state;
         state.x = x_scaled;

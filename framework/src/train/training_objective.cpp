@@ -7,8 +7,9 @@
 namespace mtpc {
 
 TrainingObjective::TrainingObjective(const MtpModel& model, const TrainingSet& data, std::vector<double> linear_scale,
-                                     int threads, ReportFn report)
-    : model_(model), data_(data), scale_(std::move(linear_scale)), threads_(threads), report_(std::move(report)) {
+                                     int threads, ReportFn report, double linear_l2)
+    : model_(model), data_(data), scale_(std::move(linear_scale)), threads_(threads), report_(std::move(report)),
+      linear_l2_(linear_l2) {
     const size_t expect = size_t(model_.species_count() + model_.scalar_count());
     if (scale_.size() != expect)
         throw std::invalid_argument("TrainingObjective: linear scale has " + std::to_string(scale_.size()) +
@@ -51,6 +52,12 @@ double TrainingObjective::evaluate(const double* x, const double* C, double* dL_
     if (dL_dx != nullptr) {
         for (int k = 0; k < nt; ++k) dL_dx[k] = gsc_[k] * scale_[k];
         for (size_t k = 0; k < gmo_.size(); ++k) dL_dx[nt + k] = gmo_[k] * scale_[nt + k];
+    }
+    if (linear_l2_ > 0) {
+        for (size_t k = nt; k < scale_.size(); ++k) {
+            loss += linear_l2_ * x[k] * x[k];
+            if (dL_dx != nullptr) dL_dx[k] += 2 * linear_l2_ * x[k];
+        }
     }
     if (!std::isfinite(loss)) loss = std::numeric_limits<double>::infinity();
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -35,6 +35,10 @@ struct LossSpec {
     double energy_weight = 1.0, force_weight = 0.01, stress_weight = 0.0;
     /// MLIP-2's per-configuration weighting: "vibrations" (default), "structures", "molecules".
     std::string weighting = "vibrations";
+    /// λ of an optional ridge term λ Σ_s (ξ_s / scale_s)² on the linear coefficients in the
+    /// trainer's scaled coordinates, i.e. on each basis function's typical contribution per atom
+    /// (see LinearStart).  0 (default) = the plain loss of eq. (8).
+    double linear_l2 = 0.0;
 };
 
 struct StepSpec {

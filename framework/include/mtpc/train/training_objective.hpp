@@ -23,8 +23,10 @@ class TrainingObjective final : public sdk::Objective {
 public:
     using ReportFn = std::function<bool(const sdk::ProgressReport&)>;
 
+    /// `linear_l2`: λ of the optional ridge term λ Σ_s x_s² on the scaled ξ (not on species
+    /// coefficients).
     TrainingObjective(const MtpModel& model, const TrainingSet& data, std::vector<double> linear_scale,
-                      int threads, ReportFn report);
+                      int threads, ReportFn report, double linear_l2 = 0.0);
 
     [[nodiscard]] int euclidean_size() const override { return static_cast<int>(scale_.size()); }
     [[nodiscard]] sdk::RadialShape radial_shape() const override { return model_.radial_shape(); }
@@ -45,6 +47,7 @@ private:
     std::vector<double> scale_;
     int threads_;
     ReportFn report_;
+    double linear_l2_ = 0;
     long evaluations_ = 0;
     double seconds_ = 0;
     std::vector<double> xphys_, gsc_, gmo_;
