@@ -152,11 +152,14 @@ TEST(RankAugmentingBfgs, GrowsTheRankOnMatrixSensing) {
 
 TEST(RankAugmentingBfgs, KeepsTheRankWhenTheStartRankSuffices) {
     // r* = 2 = rank_min < rank_max = 5: at the rank-2 optimum G = 0, so no augmentation may
-    // happen, and with an unchanged rank θ is returned in radial-mf's layout.
+    // happen, and with an unchanged rank θ is returned in radial-mf's layout.  The Shanno–Phua
+    // initial scaling makes BFGS converge on this well-conditioned problem (~50 steps) before the
+    // first scheduled augmentation (80), so the test exercises the "stalled at the optimum" path.
     LowRankObjective objective(2, 0, 33);
     const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(2));
     auto state = random_start(param, 5);
-    mtpc::mfra::RankAugmentingBfgs(R"({"rank_max": 5, "gradient_tolerance": 1e-9, "function_tolerance": 0})")
+    mtpc::mfra::RankAugmentingBfgs(
+        R"({"rank_max": 5, "gradient_tolerance": 1e-9, "function_tolerance": 0, "initial_hessian": "scaled"})")
         .minimize(objective, param, state);
     EXPECT_TRUE(state.converged) << state.message;
     EXPECT_EQ(rank_history(objective), (std::vector<int>{2}));

@@ -9,6 +9,11 @@ void InverseBfgs::reset(int n) {
     fresh_ = true;
 }
 
+void InverseBfgs::reset(const sdk::Vector& diagonal) {
+    H_ = diagonal.asDiagonal();
+    fresh_ = true;
+}
+
 sdk::Vector InverseBfgs::direction(const sdk::Vector& g) const { return -(H_ * g); }
 
 void InverseBfgs::transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse) {
@@ -19,10 +24,8 @@ void InverseBfgs::transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse) 
 bool InverseBfgs::update(const sdk::Vector& s, const sdk::Vector& y) {
     const double sy = s.dot(y);
     if (!(sy > 1e-10 * s.norm() * y.norm())) return false;  // also rejects NaN
-    if (fresh_) {
-        H_ *= sy / y.squaredNorm();
-        fresh_ = false;
-    }
+    if (fresh_ && scale_first_update_) H_ *= sy / y.dot(H_ * y);
+    fresh_ = false;
     // H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, expanded so that it costs two mat-vecs:
     // H⁺ = H − ρ (H y sᵀ + s yᵀ H) + (ρ² yᵀH y + ρ) s sᵀ   (H symmetric).
     const double rho = 1.0 / sy;

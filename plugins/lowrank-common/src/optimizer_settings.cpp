@@ -27,6 +27,10 @@ OptimizerSettings OptimizerSettings::parse(const plugin_common::Options& opt, co
     if (s.sufficient_decrease >= 0.5)
         throw std::invalid_argument(plugin + ": option 'sufficient_decrease' must be below 0.5");
     s.initial_step = positive(opt, who, "initial_step", s.initial_step, false);
+    const std::string initial_hessian = opt.get_string("initial_hessian", "identity");
+    if (initial_hessian != "identity" && initial_hessian != "scaled")
+        throw std::invalid_argument(plugin + ": option 'initial_hessian' must be \"identity\" or \"scaled\"");
+    s.scale_initial_hessian = initial_hessian == "scaled";
     return s;
 }
 
@@ -35,7 +39,8 @@ nlohmann::json OptimizerSettings::to_json() const {
                           {"gradient_tolerance", gradient_tolerance},
                           {"function_tolerance", function_tolerance},
                           {"sufficient_decrease", sufficient_decrease},
-                          {"initial_step", initial_step}};
+                          {"initial_step", initial_step},
+                          {"initial_hessian", scale_initial_hessian ? "scaled" : "identity"}};
 }
 
 int rank_in_options(const std::string& parameterization_options_json) {

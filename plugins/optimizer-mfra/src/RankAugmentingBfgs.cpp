@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "TruncatedSvd.hpp"  // mtpc_truncated_svd (plugins/radial-mf)
+#include "mtpc_lowrank/first_trial_step.hpp"
 #include "mtpc_lowrank/inverse_bfgs.hpp"
 #include "mtpc_lowrank/wolfe_line_search.hpp"
 
@@ -111,7 +112,7 @@ private:
 RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
     opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
-                    "function_tolerance", "sufficient_decrease", "initial_step"});
+                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian"});
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_min_ = opt.get_int("rank_min", 1, 0);
     rank_max_ = opt.get_int("rank_max", 1, 0);
@@ -166,7 +167,8 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
     evaluate(objective, current, evaluations);
     int rank = rank_min;
 
-    lowrank::InverseBfgs H;
+    lowrank::InverseBfgs H(settings_.scale_initial_hessian);
+    double previous_decrease = 0;  // L_prev − L of the last accepted BFGS step (first_trial_step)
     H.reset(p + rank * (m + n));
     lowrank::LineSearchSettings line_settings;
     line_settings.sufficient_decrease = settings_.sufficient_decrease;
@@ -237,8 +239,8 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
                 direction = -g;
                 slope = -g_norm * g_norm;
             }
-            const double first_trial = H.is_fresh() ? settings_.initial_step * std::min(1.0, 1.0 / g_norm)
-                                                    : settings_.initial_step;
+            const double first_trial = lowrank::first_trial_step(settings_.initial_step, H.is_fresh(), g_norm,
+                                                                 previous_decrease, slope);
             StraightLine line(objective, current, direction, evaluations);
             const lowrank::LineSearchResult found =
                 lowrank::weak_wolfe_search(line, {current.loss, slope}, first_trial, line_settings);
@@ -251,6 +253,7 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
             } else {
                 const double previous_loss = current.loss;
                 current = line.kept();
+                previous_decrease = previous_loss - current.loss;
                 H.update(found.step * direction, gradient(current) - g);
                 ++iteration;
                 ++steps_at_rank;

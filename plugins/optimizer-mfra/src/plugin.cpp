@@ -14,4 +14,5 @@ MTPC_DEFINE_PLUGIN(MTPC_KIND_OPTIMIZER, "optimizer-mfra", "1.0.0",
  "gradient_tolerance": "number, default 1e-8",
  "function_tolerance": "number, default 1e-12",
  "sufficient_decrease": "number in (0, 0.5), default 1e-3",
- "initial_step": "number > 0, default 1"})json")
+ "initial_step": "number > 0, default 1: scale of the line search's first trial step",
+ "initial_hessian": "\"identity\" (default) or \"scaled\" (Shanno-Phua scaling at the first BFGS update)"})json")

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "FixedRankManifold.hpp"
+#include "mtpc_lowrank/first_trial_step.hpp"
 #include "mtpc_lowrank/inverse_bfgs.hpp"
 #include "mtpc_lowrank/wolfe_line_search.hpp"
 
@@ -93,16 +94,21 @@ sdk::Matrix block_diagonal(Eigen::Index p, const sdk::Matrix& K) {
 RiemannianBfgs::RiemannianBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
     opt.allow_only({"rank", "max_iterations", "gradient_tolerance", "function_tolerance", "sufficient_decrease",
-                    "initial_step", "restart_every"});
+                    "initial_step", "initial_hessian", "radial_metric", "restart_every"});
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_ = opt.get_int("rank", 1, 0);
     restart_every_ = opt.get_int("restart_every", 0, 0);
+    const std::string metric = opt.get_string("radial_metric", "factor");
+    if (metric != "factor" && metric != "euclidean")
+        throw std::invalid_argument(std::string(kName) + ": option 'radial_metric' must be \"factor\" or \"euclidean\"");
+    factor_metric_ = metric == "factor";
 }
 
 std::string RiemannianBfgs::options_json() const {
     nlohmann::json j = settings_.to_json();
     if (rank_ > 0) j["rank"] = rank_;
     j["restart_every"] = restart_every_;
+    j["radial_metric"] = factor_metric_ ? "factor" : "euclidean";
     return j.dump();
 }
 
@@ -135,9 +141,20 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
     std::optional<TangentFrame> frame;
     sdk::Vector g;
     sdk::Vector theta = state.theta;  // θ of `current` in the caller's parameterization
-    lowrank::InverseBfgs H;
+    lowrank::InverseBfgs H(settings_.scale_initial_hessian);
+    double previous_decrease = 0;  // L_prev − L of the last accepted step (first_trial_step)
 
-    // A segment starts from (x, θ) alone -- X = SVD_r(C(θ)), H = I -- exactly as a resumed run
+    // H₀ for a fresh segment: I on x; on the radial block I ("euclidean") or the balanced-factor
+    // metric of the current point ("factor", TangentFrame::factor_metric_weights).
+    const auto reset_inverse_hessian = [&]() {
+        if (!factor_metric_) return H.reset(p + d);
+        sdk::Vector diagonal(p + d);
+        diagonal.head(p).setOnes();
+        diagonal.tail(d) = frame->factor_metric_weights(manifold.sigma(current.point.data()));
+        H.reset(diagonal);
+    };
+
+    // A segment starts from (x, θ) alone -- X = SVD_r(C(θ)), H = H₀ -- exactly as a resumed run
     // does, so that every segment start is a restart point in the sense of sdk::ProgressReport.
     const auto start_segment = [&](const sdk::Vector& x) {
         current.x = x;
@@ -148,7 +165,7 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
         evaluate(objective, manifold, current, evaluations);
         frame.emplace(manifold.frame(current.point.data()));
         g = tangent_gradient(current, *frame);
-        H.reset(p + d);
+        reset_inverse_hessian();
     };
     start_segment(state.x);
 
@@ -170,14 +187,13 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
 
         sdk::Vector direction = H.direction(g);
         double slope = g.dot(direction);
-        if (!(slope < 0)) {  // H lost positive definiteness (rounding, transport): use −g
-            H.reset(p + d);
-            direction = -g;
-            slope = -g_norm * g_norm;
+        if (!(slope < 0)) {  // H lost positive definiteness (rounding, transport): restart it
+            reset_inverse_hessian();
+            direction = H.direction(g);
+            slope = g.dot(direction);
         }
-        // With H = I the step length has no natural scale; the first trial moves by initial_step.
-        const double first_trial = H.is_fresh() ? settings_.initial_step * std::min(1.0, 1.0 / g_norm)
-                                                : settings_.initial_step;
+        const double first_trial =
+            lowrank::first_trial_step(settings_.initial_step, H.is_fresh(), g_norm, previous_decrease, slope);
         const sdk::Vector direction_x = direction.head(p);
         sdk::Vector direction_radial(manifold.ambient_size());
         frame->to_ambient(direction.tail(d), direction_radial.data());
@@ -186,8 +202,8 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
         const lowrank::LineSearchResult found =
             lowrank::weak_wolfe_search(curve, {current.loss, slope}, first_trial, line_settings);
         if (!found.decreased) {
-            if (!H.is_fresh()) {  // the quasi-Newton direction failed: retry along −grad once
-                H.reset(p + d);
+            if (!H.is_fresh()) {  // the quasi-Newton direction failed: retry with a fresh H₀ once
+                reset_inverse_hessian();
                 continue;
             }
             state.message = "line search found no decrease along the negative gradient (loss flat to rounding)";
@@ -207,6 +223,7 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
         y.tail(d) = g_next.tail(d) - K * g.tail(d);
 
         const double previous_loss = current.loss;
+        previous_decrease = previous_loss - next.loss;
         ++iteration;
         const Eigen::PartialPivLU<sdk::Matrix> lu(K);
         // A restart (new segment) when asked for periodically, or when the tangent spaces are too

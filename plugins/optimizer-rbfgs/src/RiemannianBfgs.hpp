@@ -49,6 +49,7 @@ private:
     lowrank::OptimizerSettings settings_;
     int rank_ = 0;           ///< 0: take the parameterization's rank
     int restart_every_ = 0;  ///< 0: no periodic restarts
+    bool factor_metric_ = true;  ///< H₀ of the radial block: balanced-factor metric (else identity)
 };
 
 }  // namespace mtpc::rbfgs

@@ -45,6 +45,15 @@ void TangentFrame::to_ambient(const sdk::Vector& c, double* ambient) const {
     Eigen::Map<RowMajorMatrix>(ambient, rows(), cols()) = U_full_ * W * V_full_.transpose();
 }
 
+sdk::Vector TangentFrame::factor_metric_weights(const sdk::Vector& sigma) const {
+    sdk::Vector w(dimension());
+    for (int k = 0; k < dimension(); ++k) {
+        const auto [i, j] = pairs_[k];
+        w[k] = (i < rank_ ? sigma[i] : 0.0) + (j < rank_ ? sigma[j] : 0.0);
+    }
+    return w;
+}
+
 sdk::Matrix TangentFrame::transport_matrix(const TangentFrame& from, const TangentFrame& to) {
     const sdk::Matrix A = to.U_full_.transpose() * from.U_full_;
     const sdk::Matrix B = to.V_full_.transpose() * from.V_full_;

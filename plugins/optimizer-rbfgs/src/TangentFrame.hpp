@@ -33,6 +33,17 @@ public:
     /// The tangent vector with coordinates c, written to an ambient buffer.
     void to_ambient(const sdk::Vector& c, double* ambient) const;
 
+    /// The metric of the balanced factorisation, diagonal in these coordinates.
+    ///
+    /// Writing X = A Bᵀ with A = U Σ^½, B = V Σ^½ (how radial-mf and MF store Ĉ), a step
+    /// (δA, δB) moves X by J(δA, δB) = δA Bᵀ + A δBᵀ, and a gradient step on the factors moves it
+    /// by −J Jᵀ G = −(G V Σ Vᵀ + U Σ Uᵀ G).  J Jᵀ is diagonal in the frame: coordinate (i, j) is
+    /// multiplied by w_ij = σ_i [i < r] + σ_j [j < r].  Used as the initial inverse Hessian of
+    /// the radial block it makes the Riemannian method's first steps those of BFGS on the factors
+    /// (MF) after a restart, instead of steps that ignore the scale of Ĉ's singular values.
+    /// `sigma`: the r singular values of the point of this frame.
+    [[nodiscard]] sdk::Vector factor_metric_weights(const sdk::Vector& sigma) const;
+
     /// Matrix of the projection transport T_{X→Y}: T_X → T_Y in these coordinates,
     /// K = Q_Yᵀ Q_X, with entries ⟨u^Y_i v^Y_jᵀ, u^X_k v^X_lᵀ⟩ = (U_Yᵀ U_X)_{ik} (V_Yᵀ V_X)_{jl}.
     static sdk::Matrix transport_matrix(const TangentFrame& from, const TangentFrame& to);

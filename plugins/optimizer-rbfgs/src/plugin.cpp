@@ -11,5 +11,6 @@ MTPC_DEFINE_PLUGIN(MTPC_KIND_OPTIMIZER, "optimizer-rbfgs", "1.0.0",
  "gradient_tolerance": "number, default 1e-8",
  "function_tolerance": "number, default 1e-12",
  "sufficient_decrease": "number in (0, 0.5), default 1e-3",
- "initial_step": "number > 0, default 1",
+ "initial_step": "number > 0, default 1: scale of the line search's first trial step",
+ "initial_hessian": "\"identity\" (default) or \"scaled\" (Shanno-Phua scaling at the first BFGS update)",
  "restart_every": "integer >= 0, default 0 (never): reset the Hessian approximation (a restart point) every N iterations"})json")

@@ -16,7 +16,10 @@ struct OptimizerSettings {
     double gradient_tolerance = 1e-8;  ///< stop when |grad L| ≤ this (absolute)
     double function_tolerance = 1e-12; ///< stop when |ΔL| ≤ this · max(1, |L|)
     double sufficient_decrease = 1e-3; ///< μ of the Armijo condition
-    double initial_step = 1;           ///< first trial step of each line search
+    double initial_step = 1;           ///< scale of each line search's first trial (first_trial_step)
+    /// "initial_hessian": "identity" (false, default: H₀ kept as given, like Ceres) or "scaled"
+    /// (true: Shanno–Phua scaling at the first update, see InverseBfgs::update).
+    bool scale_initial_hessian = false;
 
     /// Reads the keys above from `opt` (absent keys keep their defaults); throws
     /// std::invalid_argument naming the plugin and the key when a value is out of range.
