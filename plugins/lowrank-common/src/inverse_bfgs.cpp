@@ -14,6 +14,15 @@ void InverseBfgs::reset(const sdk::Vector& diagonal) {
     fresh_ = true;
 }
 
+void InverseBfgs::embed(const std::vector<int>& position, int new_size) {
+    sdk::Matrix grown = sdk::Matrix::Identity(new_size, new_size);
+    const int old_size = static_cast<int>(position.size());
+    for (int j = 0; j < old_size; ++j) grown(position[j], position[j]) = 0;
+    for (int j = 0; j < old_size; ++j)
+        for (int i = 0; i < old_size; ++i) grown(position[i], position[j]) = H_(i, j);
+    H_ = std::move(grown);
+}
+
 sdk::Vector InverseBfgs::direction(const sdk::Vector& g) const { return -(H_ * g); }
 
 void InverseBfgs::transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse) {

@@ -112,12 +112,16 @@ private:
 RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
     opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
-                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian"});
+                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian", "augment_hessian"});
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_min_ = opt.get_int("rank_min", 1, 0);
     rank_max_ = opt.get_int("rank_max", 1, 0);
     augment_every_ = opt.get_int("augment_every", 1, augment_every_);
     rank_step_ = opt.get_int("rank_step", 1, rank_step_);
+    const std::string augment_hessian = opt.get_string("augment_hessian", "keep");
+    if (augment_hessian != "keep" && augment_hessian != "reset")
+        throw std::invalid_argument(std::string(kName) + ": option 'augment_hessian' must be \"keep\" or \"reset\"");
+    keep_curvature_ = augment_hessian == "keep";
     if (rank_min_ > 0 && rank_max_ > 0 && rank_min_ > rank_max_)
         throw std::invalid_argument(std::string(kName) + ": option 'rank_min' exceeds 'rank_max'");
 }
@@ -128,6 +132,7 @@ std::string RankAugmentingBfgs::options_json() const {
     if (rank_max_ > 0) j["rank_max"] = rank_max_;
     j["augment_every"] = augment_every_;
     j["rank_step"] = rank_step_;
+    j["augment_hessian"] = keep_curvature_ ? "keep" : "reset";
     return j.dump();
 }
 
@@ -209,8 +214,18 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
             lowrank::weak_wolfe_search(line, {current.loss, -sigma_squared}, polyak, line_settings);
         if (!found.decreased) return false;
         current = line.kept();
-        rank += added;
-        H.reset(p + rank * (m + n));
+        // z = [x; vec U; vec V] gains the new columns at the end of vec U and of vec V; H keeps
+        // what it learnt about the old variables (InverseBfgs::embed) unless it is still fresh.
+        if (keep_curvature_ && !H.is_fresh()) {
+            std::vector<int> position(static_cast<std::size_t>(p + rank * (m + n)));
+            for (int k = 0; k < p + rank * m; ++k) position[k] = k;
+            for (int k = 0; k < rank * n; ++k) position[p + rank * m + k] = p + (rank + added) * m + k;
+            H.embed(position, p + (rank + added) * (m + n));
+            rank += added;
+        } else {
+            rank += added;
+            H.reset(p + rank * (m + n));
+        }
         steps_at_rank = 0;
         ++iteration;
         if (!report(found.step)) state.interrupted = true;

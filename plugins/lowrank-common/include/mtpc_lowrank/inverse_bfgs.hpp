@@ -1,6 +1,8 @@
 // Dense inverse-Hessian approximation with the BFGS update (Nocedal & Wright, §6.1).
 #pragma once
 
+#include <vector>
+
 #include "mtpc/sdk/types.hpp"
 
 namespace mtpc::lowrank {
@@ -23,6 +25,13 @@ public:
     /// True while H is the unscaled identity of the last reset (no curvature information yet).
     [[nodiscard]] bool is_fresh() const { return fresh_; }
     [[nodiscard]] const sdk::Matrix& matrix() const { return H_; }
+
+    /// Grows the space: old coordinate k becomes new coordinate `position[k]` (strictly
+    /// increasing, < new_size), H keeps its entries among the old coordinates, and the new
+    /// coordinates get the identity block (no curvature information, as after reset).  Used when
+    /// variables are added -- MFRA's rank augmentation appends factor columns -- so that the
+    /// curvature learnt for the old variables is not thrown away.  Not fresh afterwards.
+    void embed(const std::vector<int>& position, int new_size);
 
     /// The quasi-Newton direction −H g.
     [[nodiscard]] sdk::Vector direction(const sdk::Vector& g) const;
