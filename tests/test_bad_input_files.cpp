@@ -3,11 +3,9 @@
 // failed writes leave nothing behind and never damage an existing file.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -17,27 +15,11 @@
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("mtpc_test_bad_" + std::to_string(std::random_device{}()) + "_" +
-                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    [[nodiscard]] std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-    }
-};
 
 using Lines = std::vector<std::string>;
 
@@ -45,11 +27,6 @@ std::string join(const Lines& lines) {
     std::string out;
     for (const std::string& l : lines) out += l + "\n";
     return out;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 // Line numbers in the comments are 1-based, as in the error messages.
@@ -213,16 +190,16 @@ const std::vector<BadCase> kBadMtps = {
 /// Writes the edited good file and checks the reader's complaint.
 template <class Reader>
 void check_corpus(const Lines& good, const std::vector<BadCase>& cases, const std::string& ext, Reader read) {
-    TempDir dir;
+    const mtpc::test::TempDir dir("mtpc_test_bad_");
     {  // the unedited file is accepted
-        const fs::path p = dir.path / ("good" + ext);
+        const fs::path p = dir.path() / ("good" + ext);
         std::ofstream(p, std::ios::binary) << join(good);
         EXPECT_NO_THROW(read(p.string()));
     }
     for (const BadCase& c : cases) {
         Lines lines = good;
         c.edit(lines);
-        const fs::path p = dir.path / (c.name + ext);
+        const fs::path p = dir.path() / (c.name + ext);
         std::ofstream(p, std::ios::binary) << join(lines);
         try {
             read(p.string());
@@ -250,11 +227,11 @@ TEST(BadInputFiles, MalformedMtpFilesAreRejectedWithFileAndLine) {
 }
 
 TEST(BadInputFiles, WritingIntoAMissingDirectoryThrowsAndCreatesNothing) {
-    TempDir dir;
+    const mtpc::test::TempDir dir("mtpc_test_bad_");
     std::istringstream cfg_text(join(kGoodCfg)), mtp_text(join(kGoodMtp));
     const auto cfgs = mtpc::read_cfg(cfg_text, "good.cfg");
     const auto pot = mtpc::read_mtp(mtp_text, "good.mtp");
-    const fs::path missing = dir.path / "no_such_dir";
+    const fs::path missing = dir.path() / "no_such_dir";
     EXPECT_THROW(mtpc::write_cfg((missing / "out.cfg").string(), cfgs), mtpc::InputError);
     EXPECT_THROW(mtpc::write_mtp((missing / "out.mtp").string(), pot), mtpc::InputError);
     EXPECT_FALSE(fs::exists(missing));
@@ -262,8 +239,8 @@ TEST(BadInputFiles, WritingIntoAMissingDirectoryThrowsAndCreatesNothing) {
 }
 
 TEST(BadInputFiles, FailedWritesKeepTheOldFile) {
-    TempDir dir;
-    const fs::path target = dir.path / "keep.mtp";
+    const mtpc::test::TempDir dir("mtpc_test_bad_");
+    const fs::path target = dir.path() / "keep.mtp";
     const std::string old_content = join(kGoodMtp);
     std::ofstream(target, std::ios::binary) << old_content;
 
@@ -274,7 +251,7 @@ TEST(BadInputFiles, FailedWritesKeepTheOldFile) {
                                                  throw std::runtime_error("writer failed");
                                              }),
                  std::runtime_error);
-    EXPECT_EQ(slurp(target), old_content);
+    EXPECT_EQ(mtpc::test::read_file(target), old_content);
     EXPECT_EQ(dir.entries(), 1u);
 
     // An invalid potential is refused before the file is touched.
@@ -282,11 +259,11 @@ TEST(BadInputFiles, FailedWritesKeepTheOldFile) {
     mtpc::MtpPotential bad = mtpc::read_mtp(mtp_text, "good.mtp");
     bad.moment_coeffs.pop_back();
     EXPECT_THROW(mtpc::write_mtp(target.string(), bad), mtpc::InputError);
-    EXPECT_EQ(slurp(target), old_content);
+    EXPECT_EQ(mtpc::test::read_file(target), old_content);
     EXPECT_EQ(dir.entries(), 1u);
 
     // A successful write replaces the content.
     mtpc::write_file_atomically(target.string(), [](std::ostream& out) { out << "new"; });
-    EXPECT_EQ(slurp(target), "new");
+    EXPECT_EQ(mtpc::test::read_file(target), "new");
     EXPECT_EQ(dir.entries(), 1u);
 }

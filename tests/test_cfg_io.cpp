@@ -15,6 +15,7 @@
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using mtpc::Configuration;
@@ -23,11 +24,7 @@ namespace {
 
 const fs::path kShared = MTPC_SHARED_DIR;
 
-std::uint64_t bits(double v) {
-    std::uint64_t b;
-    std::memcpy(&b, &v, sizeof b);
-    return b;
-}
+using mtpc::test::bits;
 
 /// Bitwise equality of two doubles, with a readable failure.
 #define EXPECT_SAME_DOUBLE(a, b) EXPECT_EQ(bits(a), bits(b)) << #a " = " << (a) << " vs " #b " = " << (b)
@@ -94,21 +91,6 @@ std::vector<fs::path> shared_cfg_files() {
     std::sort(files.begin(), files.end());
     return files;
 }
-
-/// A temporary directory removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("mtpc_test_cfg_" + std::to_string(std::random_device{}()) + "_" +
-                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 const char* const kFullBlock = R"(BEGIN_CFG
  Size
@@ -265,16 +247,16 @@ TEST(CfgIo, ArbitraryDoublesRoundTripBitForBit) {
 }
 
 TEST(CfgIo, WritesAndReadsFilesThroughPaths) {
-    TempDir dir;
+    const mtpc::test::TempDir dir("mtpc_test_cfg_");
     const auto cfgs = parse(kFullBlock);
-    const std::string path = (dir.path / "out.cfg").string();
+    const std::string path = (dir.path() / "out.cfg").string();
     mtpc::write_cfg(path, cfgs);
     const auto back = mtpc::read_cfg(path);
     ASSERT_EQ(back.size(), 1u);
     expect_same(cfgs[0], back[0], "via file");
     // Only the target file exists: the temporary was renamed, not left behind.
-    EXPECT_EQ(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()), 1);
-    EXPECT_THROW(mtpc::read_cfg((dir.path / "missing.cfg").string()), mtpc::InputError);
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
+    EXPECT_THROW(mtpc::read_cfg((dir.path() / "missing.cfg").string()), mtpc::InputError);
 }
 
 TEST(CfgIo, CheckSpeciesNamesFileConfigurationAndAtom) {

@@ -4,37 +4,17 @@
 
 #include <Eigen/LU>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/extxyz_io.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("mtpc_test_extxyz_" + std::to_string(std::random_device{}()) + "_" +
-                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        const fs::path p = path / name;
-        std::ofstream(p, std::ios::binary) << text;
-        return p.string();
-    }
-};
 
 const std::map<std::string, int> kSpecies = {{"Nb", 0}, {"Mo", 1}, {"W", 2}};
 
@@ -53,7 +33,7 @@ void expect_error_at(const std::string& path, long line, const std::string& frag
 }  // namespace
 
 TEST(ExtxyzIo, ReadsFramesWithAseConventions) {
-    TempDir dir;
+    const mtpc::test::TempDir dir("mtpc_test_extxyz_");
     const std::string path = dir.write("frames.xyz",
         "3\n"
         "Lattice=\"3.2 0.0 0.0 0.1 3.3 0.0 0.0 0.2 3.4\" Properties=species:S:1:pos:R:3:forces:R:3 "
@@ -112,7 +92,7 @@ TEST(ExtxyzIo, ReadsFramesWithAseConventions) {
 }
 
 TEST(ExtxyzIo, ErrorsNameFileAndLine) {
-    TempDir dir;
+    const mtpc::test::TempDir dir("mtpc_test_extxyz_");
     const std::string head = "2\nLattice=\"3 0 0 0 3 0 0 0 3\" Properties=species:S:1:pos:R:3 energy=1\n";
     expect_error_at(dir.write("unknown.xyz", head + "Nb 0 0 0\nTa 1 1 1\n"), 4, "'Ta'");
     expect_error_at(dir.write("short.xyz", head + "Nb 0 0 0\n"), 2, "ends after 1");
@@ -128,5 +108,5 @@ TEST(ExtxyzIo, ErrorsNameFileAndLine) {
     expect_error_at(dir.write("stress.xyz", "1\nProperties=species:S:1:pos:R:3 stress=\"1 2 3 4 5 6\"\nNb 0 0 0\n"), 2,
                     "non-periodic");
     expect_error_at(dir.write("quote.xyz", "1\nProperties=species:S:1:pos:R:3 energy=\"1\nNb 0 0 0\n"), 2, "quoted");
-    EXPECT_THROW(mtpc::read_extxyz((dir.path / "absent.xyz").string(), kSpecies), mtpc::InputError);
+    EXPECT_THROW(mtpc::read_extxyz((dir.path() / "absent.xyz").string(), kSpecies), mtpc::InputError);
 }

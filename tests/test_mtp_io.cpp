@@ -11,13 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/mtp_io.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using mtpc::MtpPotential;
@@ -26,11 +26,7 @@ namespace {
 
 const fs::path kShared = MTPC_SHARED_DIR;
 
-std::uint64_t bits(double v) {
-    std::uint64_t b;
-    std::memcpy(&b, &v, sizeof b);
-    return b;
-}
+using mtpc::test::bits;
 
 void expect_same_doubles(const std::vector<double>& a, const std::vector<double>& b, const char* what) {
     ASSERT_EQ(a.size(), b.size()) << what;
@@ -58,11 +54,6 @@ void expect_same(const MtpPotential& a, const MtpPotential& b) {
     EXPECT_EQ(a.unknown_lines, b.unknown_lines);
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 MtpPotential parse(const std::string& text, const std::string& name = "test.mtp") {
     std::istringstream in(text);
     return mtpc::read_mtp(in, name);
@@ -73,20 +64,6 @@ std::string to_text(const MtpPotential& pot) {
     mtpc::write_mtp(out, pot);
     return out.str();
 }
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() /
-               ("mtpc_test_mtp_" + std::to_string(std::random_device{}()) + "_" +
-                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 std::vector<fs::path> shared_potentials() {
     std::vector<fs::path> out;
@@ -202,7 +179,7 @@ TEST(MtpIo, UntrainedPotentialsRoundTrip) {
 TEST(MtpIo, SharedPotentialsRoundTripExactly) {
     const auto files = shared_potentials();
     if (files.empty()) GTEST_SKIP() << "missing " << (kShared / "reference" / "mlip2" / "*" / "pot.mtp");
-    TempDir dir;
+    const mtpc::test::TempDir dir("mtpc_test_mtp_");
     for (const fs::path& f : files) {
         SCOPED_TRACE(f.string());
         const auto t0 = std::chrono::steady_clock::now();
@@ -211,7 +188,7 @@ TEST(MtpIo, SharedPotentialsRoundTripExactly) {
         ASSERT_TRUE(pot.trained());
 
         // Agreement with the text: counts, and coefficient order (pair i-j, line μ, column β).
-        const std::string text = slurp(f);
+        const std::string text = mtpc::test::read_file(f);
         EXPECT_EQ(static_cast<long>(pot.alpha_index_basic.size()), int_value_in_text(text, "alpha_index_basic_count"));
         EXPECT_EQ(static_cast<long>(pot.alpha_index_times.size()), int_value_in_text(text, "alpha_index_times_count"));
         EXPECT_EQ(static_cast<long>(pot.alpha_moment_mapping.size()), int_value_in_text(text, "alpha_scalar_moments"));
@@ -243,13 +220,13 @@ TEST(MtpIo, SharedPotentialsRoundTripExactly) {
         EXPECT_EQ(pairs, nt * nt);
 
         // Exact round trip through a file, and a byte-stable second write.
-        const fs::path out1 = dir.path / (f.parent_path().filename().string() + ".mtp");
-        const fs::path out2 = dir.path / (f.parent_path().filename().string() + ".2.mtp");
+        const fs::path out1 = dir.path() / (f.parent_path().filename().string() + ".mtp");
+        const fs::path out2 = dir.path() / (f.parent_path().filename().string() + ".2.mtp");
         mtpc::write_mtp(out1.string(), pot);
         const MtpPotential again = mtpc::read_mtp(out1.string());
         expect_same(pot, again);
         mtpc::write_mtp(out2.string(), again);
-        EXPECT_EQ(slurp(out1), slurp(out2));
+        EXPECT_EQ(mtpc::test::read_file(out1), mtpc::test::read_file(out2));
         std::printf("[   info   ] %-55s %5zu alpha_index_times, read in %.4f s\n", f.string().c_str(),
                     pot.alpha_index_times.size(), seconds);
     }
