@@ -2,15 +2,14 @@
 // passes every check of its kind, and a plugin with a wrong pull-back fails exactly that check.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
-#include <sys/wait.h>
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/plugin/conformance.hpp"
 #include "mtpc/plugin/plugin_host.hpp"
+#include "test_support.hpp"
 
 using mtpc::PluginHost;
 namespace conformance = mtpc::conformance;
@@ -61,20 +60,8 @@ const conformance::CheckResult* find_check(const std::vector<conformance::CheckR
     return nullptr;
 }
 
-struct CommandResult {
-    int status = -1;
-    std::string out;
-};
-CommandResult run(const std::string& cmd) {
-    CommandResult r;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    if (p == nullptr) return r;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    const int raw = pclose(p);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
-}
+using mtpc::test::run_command;
+
 std::string check_plugin_command(const std::string& file, const std::string& options = "") {
     std::string cmd = std::string("'") + MTPC_EXE + "' check-plugin '" + file + "'";
     if (!options.empty()) cmd += " --options '" + options + "'";
@@ -131,7 +118,7 @@ TEST(CheckPlugin, WrongPullBackFailsExactlyThePullBackCheck) {
 }
 
 TEST(CheckPluginCli, PassesABuiltInPluginWithStatusZero) {
-    const auto r = run(check_plugin_command(std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so"));
+    const auto r = run_command(check_plugin_command(std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so"));
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("PASS radial.pull-back"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find(" 0 failed"), std::string::npos) << r.out;
@@ -141,39 +128,39 @@ TEST(CheckPluginCli, PassesABuiltInPluginWithStatusZero) {
 TEST(CheckPluginCli, PassesOptionsThrough) {
     const std::string mf = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_mf.so";
     // radial-mf needs "rank": without it creation fails and the command says so.
-    const auto without = run(check_plugin_command(mf));
+    const auto without = run_command(check_plugin_command(mf));
     EXPECT_NE(without.status, 0) << without.out;
     EXPECT_NE(without.out.find("FAIL options.accepted"), std::string::npos) << without.out;
     EXPECT_NE(without.out.find("'rank' is required"), std::string::npos) << without.out;
 
-    const auto with = run(check_plugin_command(mf, R"({"rank": 2})") + " --n-species 2 --n-funcs 3 --n-basis 5");
+    const auto with = run_command(check_plugin_command(mf, R"({"rank": 2})") + " --n-species 2 --n-funcs 3 --n-basis 5");
     EXPECT_EQ(with.status, 0) << with.out;
     EXPECT_NE(with.out.find("C is 2x2x3x5 = 60 entries from 38 parameters"), std::string::npos) << with.out;
 }
 
 TEST(CheckPluginCli, WrongPullBackFailsNamingTheCheck) {
-    const auto r = run(check_plugin_command(kWrongPullBack));
+    const auto r = run_command(check_plugin_command(kWrongPullBack));
     EXPECT_NE(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("FAIL radial.pull-back "), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("1 failed"), std::string::npos) << r.out;
 }
 
 TEST(CheckPluginCli, ReportsWhyAFileCannotBeLoaded) {
-    const auto corrupt = run(check_plugin_command(kFixtures + "/corrupt/libmtpc_fixture_corrupt.so"));
+    const auto corrupt = run_command(check_plugin_command(kFixtures + "/corrupt/libmtpc_fixture_corrupt.so"));
     EXPECT_NE(corrupt.status, 0);
     EXPECT_NE(corrupt.out.find("no ELF header"), std::string::npos) << corrupt.out;
 
-    const auto abi = run(check_plugin_command(kFixtures + "/wrong_abi/libmtpc_fixture_wrong_abi.so"));
+    const auto abi = run_command(check_plugin_command(kFixtures + "/wrong_abi/libmtpc_fixture_wrong_abi.so"));
     EXPECT_NE(abi.status, 0);
     EXPECT_NE(abi.out.find("ABI version"), std::string::npos) << abi.out;
 
-    const auto missing = run(check_plugin_command(kFixtures + "/no/such/libmtpc_x.so"));
+    const auto missing = run_command(check_plugin_command(kFixtures + "/no/such/libmtpc_x.so"));
     EXPECT_NE(missing.status, 0);
     EXPECT_NE(missing.out.find("no such file"), std::string::npos) << missing.out;
 }
 
 TEST(CheckPluginCli, RejectsOptionsThatAreNotAJsonObject) {
-    const auto r = run(check_plugin_command(std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so", "[1, 2]"));
+    const auto r = run_command(check_plugin_command(std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so", "[1, 2]"));
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.out.find("--options: must be a JSON object"), std::string::npos) << r.out;
 }

@@ -8,23 +8,13 @@
 
 #include <unistd.h>
 
+#include "test_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int status = 0;
-    std::string out;
-};
-
-Result run(const std::string& cmd) {
-    Result r;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    r.status = pclose(p);
-    return r;
-}
+using mtpc::test::run_command;
 
 // A good 2-species potential (level 2: one basic moment) and a good configuration; each test
 // breaks one thing.
@@ -83,9 +73,9 @@ protected:
     /// Runs calc-efs and checks the common contract; returns the message.
     std::string expect_rejected(const std::string& pot, const std::string& cfg) {
         const std::string out = (dir_ / "out.cfg").string();
-        const auto r = run(std::string(MTPC_EXE) + " calc-efs " + pot + " " + cfg + " " + out);
+        const auto r = run_command(std::string(MTPC_EXE) + " calc-efs " + pot + " " + cfg + " " + out);
         EXPECT_NE(r.status, 0) << r.out;
-        EXPECT_TRUE(WIFEXITED(r.status)) << "crashed: " << r.out;
+        EXPECT_TRUE(r.exited) << "crashed: " << r.out;
         EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "not one line: " << r.out;
         EXPECT_EQ(r.out.rfind("mtpc: error: ", 0), 0u) << r.out;
         EXPECT_FALSE(fs::exists(out)) << "partial output left behind";
@@ -99,7 +89,7 @@ protected:
 }  // namespace
 
 TEST_F(CliBadInput, GoodInputWorks) {
-    const auto r = run(std::string(MTPC_EXE) + " calc-efs " + (dir_ / "pot.mtp").string() + " " +
+    const auto r = run_command(std::string(MTPC_EXE) + " calc-efs " + (dir_ / "pot.mtp").string() + " " +
                        (dir_ / "good.cfg").string() + " " + (dir_ / "out.cfg").string());
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_TRUE(fs::exists(dir_ / "out.cfg"));

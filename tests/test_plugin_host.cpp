@@ -2,7 +2,6 @@
 // with a one-line reason instead of crashing.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/plugin/plugin_host.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using mtpc::PluginHost;
@@ -24,18 +24,7 @@ const mtpc::PluginLoadFailure* failure_for(const PluginHost& host, const std::st
     return nullptr;
 }
 
-struct CommandResult {
-    int status;
-    std::string out;
-};
-CommandResult run(const std::string& cmd) {
-    CommandResult r{0, {}};
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    r.status = pclose(p);
-    return r;
-}
+using mtpc::test::run_command;
 }  // namespace
 
 TEST(PluginHost, LoadsEveryBuiltInPluginFromItsOwnLibrary) {
@@ -187,7 +176,7 @@ TEST(PluginHost, EarlierPathEntryWinsOnDuplicateNames) {
 // --- the executable ----------------------------------------------------------------------------
 
 TEST(PluginHostCli, ExecutableLinksNoPlugin) {
-    const auto r = run("readelf -d " MTPC_EXE);
+    const auto r = run_command("readelf -d " MTPC_EXE);
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(r.out.find("libmtpc_"), std::string::npos) << r.out;
 }
@@ -195,19 +184,19 @@ TEST(PluginHostCli, ExecutableLinksNoPlugin) {
 TEST(PluginHostCli, PluginsCommandListsPluginsAndFailures) {
     const std::string all_bad = kFixtures + "/wrong_abi:" + kFixtures + "/wrong_fingerprint:" + kFixtures +
                                 "/corrupt:" + kFixtures + "/no_symbols:" + kFixtures + "/throws_in_create";
-    const auto r = run("MTPC_PLUGIN_PATH=" + all_bad + " " MTPC_EXE " plugins");
+    const auto r = run_command("MTPC_PLUGIN_PATH=" + all_bad + " " MTPC_EXE " plugins");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("radial-full"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("libmtpc_radial_full.so"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("fixture-throws"), std::string::npos) << r.out;
     for (const char* reason : {"ABI version 999", "build fingerprint", "not a shared library", "missing symbol"})
         EXPECT_NE(r.out.find(reason), std::string::npos) << reason << "\n" << r.out;
-    const auto strict = run("MTPC_PLUGIN_PATH=" + all_bad + " " MTPC_EXE " plugins --strict");
+    const auto strict = run_command("MTPC_PLUGIN_PATH=" + all_bad + " " MTPC_EXE " plugins --strict");
     EXPECT_NE(strict.status, 0);
 }
 
 TEST(PluginHostCli, VersionFlag) {
-    const auto r = run(MTPC_EXE " --version");
+    const auto r = run_command(MTPC_EXE " --version");
     EXPECT_EQ(r.status, 0);
     EXPECT_NE(r.out.find("mtpc " MTPC_VERSION), std::string::npos) << r.out;
 }
