@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -22,48 +21,23 @@
 
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
-#include "mtpc/mtp/basis_generator.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 #include "mtpc/mtp/neighbor_list.hpp"
 #include "mtpc/plugin/plugin_host.hpp"
 #include "mtpc/sdk/radial_parameterization.hpp"
 #include "mtpc/train/manifest.hpp"
 #include "mtpc/train/trainer.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-constexpr int kLevel = 6, kSpecies = 2, kBasis = 6;
-constexpr double kMinDist = 1.8, kMaxDist = 4.6;
-
-/// Periodic 8-atom cells (a perturbed simple-cubic 2×2×2 block, random species), labelled by
-/// `teacher`.
-std::vector<mtpc::Configuration> make_configurations(const mtpc::MtpModel& teacher, int count, std::mt19937_64& rng) {
-    std::uniform_real_distribution<double> u(-1.0, 1.0);
-    std::vector<mtpc::Configuration> cfgs;
-    for (int k = 0; k < count; ++k) {
-        mtpc::Configuration c;
-        c.periodic = true;
-        const double a = 3.3 + 0.2 * u(rng);
-        c.lattice = Eigen::Matrix3d::Identity() * 2 * a;
-        for (int i = 0; i < 2; ++i)
-            for (int j = 0; j < 2; ++j)
-                for (int l = 0; l < 2; ++l) {
-                    c.positions.push_back(
-                        Eigen::Vector3d(i * a + 0.15 * u(rng), j * a + 0.15 * u(rng), l * a + 0.15 * u(rng)));
-                    c.types.push_back(u(rng) > 0 ? 1 : 0);
-                    c.ids.push_back(int(c.ids.size()) + 1);
-                }
-        const auto efs = teacher.compute_efs(c);
-        c.energy = efs.energy;
-        c.forces = efs.forces;
-        c.plus_stress = efs.virial;
-        cfgs.push_back(std::move(c));
-    }
-    return cfgs;
-}
+using mtpc::test::kTeacherBasisSize;
+using mtpc::test::kTeacherLevel;
+using mtpc::test::kTeacherMaxDist;
+using mtpc::test::kTeacherMinDist;
 
 /// Trains one compressed variant per radial plugin once for the whole suite (a short BFGS run:
 /// the point is a non-trivial θ, not a good fit).
@@ -73,22 +47,16 @@ protected:
         dir_ = fs::temp_directory_path() / ("mtpc_compressed_export_" + std::to_string(::getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
-        mtpc::MtpPotential teacher = mtpc::make_untrained_mtp(kLevel, kSpecies, kMinDist, kMaxDist, kBasis);
-        std::mt19937_64 rng(7);
-        std::uniform_real_distribution<double> u(-1.0, 1.0);
-        teacher.radial_coeffs.resize(size_t(kSpecies * kSpecies) * teacher.radial_funcs_count * kBasis);
-        for (auto& c : teacher.radial_coeffs) c = 0.1 * u(rng);
-        teacher.species_coeffs = {-3.0, -4.0};
-        teacher.moment_coeffs.resize(teacher.alpha_moment_mapping.size());
-        for (auto& c : teacher.moment_coeffs) c = 0.05 * u(rng);
-        const mtpc::MtpModel teacher_model(teacher);
-        mtpc::write_cfg((dir_ / "train.cfg").string(), make_configurations(teacher_model, 10, rng));
-        mtpc::write_cfg((dir_ / "valid.cfg").string(), make_configurations(teacher_model, 5, rng));
+        mtpc::test::write_teacher_data_set(dir_, /*seed=*/7, /*n_train=*/10, /*n_valid=*/5);
 
         const json manifest = {
             {"species", {"A", "B"}},
             {"data", {{"train", (dir_ / "train.cfg").string()}, {"validation", (dir_ / "valid.cfg").string()}}},
-            {"model", {{"level", kLevel}, {"min_dist", kMinDist}, {"max_dist", kMaxDist}, {"radial_basis_size", kBasis}}},
+            {"model",
+             {{"level", kTeacherLevel},
+              {"min_dist", kTeacherMinDist},
+              {"max_dist", kTeacherMaxDist},
+              {"radial_basis_size", kTeacherBasisSize}}},
             {"radial", {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}}},
             {"loss", {{"energy_weight", 1.0}, {"force_weight", 0.01}, {"stress_weight", 0.0}}},
             {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 25}}}}}},

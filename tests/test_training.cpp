@@ -8,7 +8,6 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <thread>
 
 #include <fcntl.h>
@@ -18,10 +17,10 @@
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
-#include "mtpc/mtp/basis_generator.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 #include "mtpc/train/manifest.hpp"
 #include "mtpc/train/trainer.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -36,48 +35,18 @@ protected:
         dir_ = fs::temp_directory_path() / ("mtpc_training_" + std::to_string(::getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
-        mtpc::MtpPotential teacher = mtpc::make_untrained_mtp(6, 2, 1.8, 4.6, 6);
-        std::mt19937_64 rng(42);
-        std::uniform_real_distribution<double> u(-1.0, 1.0);
-        teacher.radial_coeffs.resize(size_t(4) * teacher.radial_funcs_count * teacher.radial_basis_size);
-        for (auto& c : teacher.radial_coeffs) c = 0.1 * u(rng);
-        teacher.species_coeffs = {-3.0, -4.0};
-        teacher.moment_coeffs.resize(teacher.alpha_moment_mapping.size());
-        for (auto& c : teacher.moment_coeffs) c = 0.05 * u(rng);
-        const mtpc::MtpModel model(teacher);
-
-        auto make = [&](int n_cfg) {
-            std::vector<mtpc::Configuration> cfgs;
-            for (int k = 0; k < n_cfg; ++k) {
-                mtpc::Configuration c;
-                c.periodic = true;
-                const double a = 3.3 + 0.2 * u(rng);
-                c.lattice = Eigen::Matrix3d::Identity() * 2 * a;
-                for (int i = 0; i < 2; ++i)
-                    for (int j = 0; j < 2; ++j)
-                        for (int l = 0; l < 2; ++l) {
-                            c.positions.push_back(Eigen::Vector3d(i * a + 0.15 * u(rng), j * a + 0.15 * u(rng),
-                                                                  l * a + 0.15 * u(rng)));
-                            c.types.push_back(u(rng) > 0 ? 1 : 0);
-                            c.ids.push_back(int(c.ids.size()) + 1);
-                        }
-                const auto efs = model.compute_efs(c);
-                c.energy = efs.energy;
-                c.forces = efs.forces;
-                c.plus_stress = efs.virial;
-                cfgs.push_back(std::move(c));
-            }
-            return cfgs;
-        };
-        mtpc::write_cfg((dir_ / "train.cfg").string(), make(12));
-        mtpc::write_cfg((dir_ / "valid.cfg").string(), make(6));
+        mtpc::test::write_teacher_data_set(dir_, /*seed=*/42, /*n_train=*/12, /*n_valid=*/6);
     }
     static void TearDownTestSuite() { fs::remove_all(dir_); }
 
     static json base_manifest(const std::string& out) {
         return json{{"species", {"A", "B"}},
                     {"data", {{"train", (dir_ / "train.cfg").string()}, {"validation", (dir_ / "valid.cfg").string()}}},
-                    {"model", {{"level", 6}, {"min_dist", 1.8}, {"max_dist", 4.6}, {"radial_basis_size", 6}}},
+                    {"model",
+                     {{"level", mtpc::test::kTeacherLevel},
+                      {"min_dist", mtpc::test::kTeacherMinDist},
+                      {"max_dist", mtpc::test::kTeacherMaxDist},
+                      {"radial_basis_size", mtpc::test::kTeacherBasisSize}}},
                     {"loss", {{"energy_weight", 1.0}, {"force_weight", 0.01}, {"stress_weight", 0.0}}},
                     {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 150}}}}}},
                     {"threads", 1},
@@ -91,11 +60,6 @@ protected:
     static fs::path dir_;
 };
 fs::path TrainingFixture::dir_;
-
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 std::string error_of(const json& j, const std::string& path) {
     std::ofstream(path) << j.dump(1);
@@ -169,7 +133,7 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
     opt.quiet = true;
     mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "whole.json").string()), opt).run();
 
-    const std::string whole = read_text(dir_ / "whole/base/seed-1/potential.mtp");
+    const std::string whole = mtpc::test::read_file(dir_ / "whole/base/seed-1/potential.mtp");
     ASSERT_FALSE(whole.empty());
 
     // Interrupt at several points (inside step 1, at a step boundary, inside step 2), resume each.
@@ -190,7 +154,7 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
         mtpc::TrainOptions resume = opt;
         resume.resume = true;
         mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), resume).run();
-        EXPECT_EQ(read_text(dir_ / out / "base/seed-1/potential.mtp"), whole)
+        EXPECT_EQ(mtpc::test::read_file(dir_ / out / "base/seed-1/potential.mtp"), whole)
             << "resumed run differs from the uninterrupted one";
         EXPECT_FALSE(fs::exists(dir_ / out / "base/seed-1/checkpoint.json"));
     }
