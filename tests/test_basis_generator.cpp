@@ -22,6 +22,7 @@
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/mtp_io.hpp"
 #include "mtpc/mtp/basis_generator.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 
@@ -79,13 +80,6 @@ std::vector<double> magnitude_bound(const mtpc::MtpBasis& b, const std::vector<m
     std::vector<double> out;
     for (int s : b.alpha_moment_mapping) out.push_back(m[s]);
     return out;
-}
-
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 }  // namespace
@@ -184,8 +178,8 @@ TEST(BasisGenerator, EveryBasisFunctionIsRotationInvariant) {
 }
 
 TEST(BasisGenerator, SpansTheSameFunctionSpaceAsMlip2Potentials) {
-    const fs::path dir = fs::path(MTPC_SHARED_DIR) / "reference" / "mlip2";
-    if (!fs::is_directory(dir)) GTEST_SKIP() << "reference data absent: " << dir.string();
+    const fs::path dir = mtpc::test::shared_path("reference/mlip2");
+    if (const auto missing = mtpc::test::missing_reference_data({dir})) GTEST_SKIP() << *missing;
     std::vector<fs::path> pots;
     for (const auto& entry : fs::directory_iterator(dir))
         if (fs::exists(entry.path() / "pot.mtp")) pots.push_back(entry.path() / "pot.mtp");
@@ -260,13 +254,13 @@ TEST(BasisGenerator, UntrainedPotentialHasTheBasisAndTheRadialSettings) {
 }
 
 TEST(BasisGenerator, InitMtpCommandWritesAReadablePotential) {
-    const fs::path dir = fs::temp_directory_path() / ("mtpc_init_mtp_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    const mtpc::test::TempDir temp("mtpc_init_mtp_");
+    const fs::path& dir = temp.path();
     const fs::path out = dir / "l10.mtp", err = dir / "stderr.txt";
     const std::string exe = MTPC_EXE;
     const std::string ok_cmd = exe + " init-mtp --level 10 --species 2 --min-dist 1.2 --max-dist 5 --radial-basis-size 6 " +
                                out.string() + " > " + (dir / "stdout.txt").string() + " 2> " + err.string();
-    ASSERT_EQ(std::system(ok_cmd.c_str()), 0) << read_text(err);
+    ASSERT_EQ(std::system(ok_cmd.c_str()), 0) << mtpc::test::read_file(err);
     const mtpc::MtpPotential written = mtpc::read_mtp(out.string());
     const mtpc::MtpPotential expected = mtpc::make_untrained_mtp(10, 2, 1.2, 5.0, 6);
     EXPECT_EQ(written.species_count, 2);
@@ -289,10 +283,9 @@ TEST(BasisGenerator, InitMtpCommandWritesAReadablePotential) {
     for (const std::string& args : bad_args) {
         const std::string cmd = exe + " init-mtp " + args + " " + bad_out.string() + " > /dev/null 2> " + err.string();
         EXPECT_NE(std::system(cmd.c_str()), 0) << args;
-        const std::string message = read_text(err);
+        const std::string message = mtpc::test::read_file(err);
         EXPECT_NE(message.find("mtpc: error: init-mtp: "), std::string::npos) << args << ": " << message;
         EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << "one line expected: " << message;
         EXPECT_FALSE(fs::exists(bad_out)) << args;
     }
-    fs::remove_all(dir);
 }

@@ -1,13 +1,10 @@
 // Error metrics follow MLIP-2's `mlp calc-errors` definitions, so numbers compare one to one.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
 #include "mtpc/train/error_metrics.hpp"
-
-namespace fs = std::filesystem;
+#include "test_support.hpp"
 
 TEST(ErrorMetrics, DefinitionsOnAHandMadeCase) {
     mtpc::Configuration ref;
@@ -34,9 +31,9 @@ TEST(ErrorMetrics, DefinitionsOnAHandMadeCase) {
 }
 
 TEST(ErrorMetrics, ReproducesWhatMlip2PrintedForThePublishedNbMoTaWModel) {
-    const std::string pot = MTPC_SHARED_DIR "/reference/mlip2/nbmotaw_l14/pot.mtp";
-    const std::string test = MTPC_SHARED_DIR "/data/nbmotaw/test.cfg";
-    if (!fs::exists(pot) || !fs::exists(test)) GTEST_SKIP() << "reference data absent: " << pot << " / " << test;
+    const std::string pot = mtpc::test::shared_path("reference/mlip2/nbmotaw_l14/pot.mtp").string();
+    const std::string test = mtpc::test::shared_path("data/nbmotaw/test.cfg").string();
+    if (const auto missing = mtpc::test::missing_reference_data({pot, test})) GTEST_SKIP() << *missing;
     const mtpc::MtpModel model(mtpc::read_mtp(pot));
     const auto cfgs = mtpc::read_cfg(test);
     const auto r = mtpc::compute_errors(model, model.parameters(), cfgs, nullptr, 2, test);

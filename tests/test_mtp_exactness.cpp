@@ -13,12 +13,13 @@
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kReferenceDir = fs::path(MTPC_SHARED_DIR) / "reference" / "mlip2";
+const fs::path kReferenceDir = mtpc::test::shared_path("reference/mlip2");
 
 std::vector<std::string> reference_cases() {
     std::vector<std::string> cases;
@@ -67,14 +68,14 @@ void check_case(const std::string& name, int threads) {
 }  // namespace
 
 TEST(MtpExactness, EveryMlip2ReferenceCase) {
-    if (!fs::is_directory(kReferenceDir)) GTEST_SKIP() << "reference data missing: " << kReferenceDir.string();
+    if (const auto missing = mtpc::test::missing_reference_data({kReferenceDir})) GTEST_SKIP() << *missing;
     const auto cases = reference_cases();
     ASSERT_FALSE(cases.empty()) << "no reference cases in " << kReferenceDir.string();
     for (const auto& name : cases) check_case(name, 1);
 }
 
 TEST(MtpExactness, TwoThreadsGiveTheSameResults) {
-    if (!fs::is_directory(kReferenceDir)) GTEST_SKIP() << "reference data missing: " << kReferenceDir.string();
+    if (const auto missing = mtpc::test::missing_reference_data({kReferenceDir})) GTEST_SKIP() << *missing;
     // Bit-identical to one thread: per-atom results are reduced in a fixed order.
     for (const std::string name : {"tacrvw_l20", "bpa_l12"}) {
         const fs::path dir = kReferenceDir / name;
@@ -93,7 +94,7 @@ TEST(MtpExactness, TwoThreadsGiveTheSameResults) {
 
 TEST(MtpExactness, CalcEfsCommandWritesTheReferenceValues) {
     const fs::path dir = kReferenceDir / "cuagau_l10";
-    if (!fs::exists(dir / "pot.mtp")) GTEST_SKIP() << "reference data missing: " << dir.string();
+    if (const auto missing = mtpc::test::missing_reference_data({dir / "pot.mtp"})) GTEST_SKIP() << *missing;
     const fs::path out = fs::temp_directory_path() / ("mtpc_calc_efs_" + std::to_string(::getpid()) + ".cfg");
     const std::string cmd = std::string(MTPC_EXE) + " calc-efs " + (dir / "pot.mtp").string() + " " +
                             (dir / "input.cfg").string() + " " + out.string() + " --threads 2";

@@ -9,40 +9,22 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
+
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CommandResult {
-    int status = -1;
-    std::string out;
-};
-CommandResult run(const std::string& cmd) {
-    CommandResult r;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-    if (p == nullptr) return r;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
-    const int raw = pclose(p);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
-}
-std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
+using mtpc::test::CommandResult;
+using mtpc::test::run_command;
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 
 /// One install + build, shared by every test of the suite *and* every process: ctest runs each
 /// test in its own process, so the work lives in a fixed directory of the build tree and later
@@ -64,16 +46,16 @@ protected:
 
         // Only the "sdk" component: headers and the CMake package, nothing of the framework.
         // (Unchanged files are left alone, so a rebuild below recompiles nothing.)
-        install = run("cmake --install " + q(MTPC_BINARY_DIR) + " --prefix " + q(prefix) + " --component sdk");
+        install = run_command("cmake --install " + q(MTPC_BINARY_DIR) + " --prefix " + q(prefix) + " --component sdk");
         if (install.status == 0) {
             // A copy of the example: it must not reach back into the mtpc source tree.
             const fs::path src = root / "radial-cp";
             fs::copy(fs::path(MTPC_SOURCE_DIR) / "sdk/examples/radial-cp", src,
                      fs::copy_options::recursive | fs::copy_options::update_existing);
             // CMAKE_PREFIX_PATH is the only place mtpc_sdk can come from (no package registry).
-            configure = run("cmake -S " + q(src) + " -B " + q(build) + " -DCMAKE_PREFIX_PATH=" + q(prefix) +
+            configure = run_command("cmake -S " + q(src) + " -B " + q(build) + " -DCMAKE_PREFIX_PATH=" + q(prefix) +
                             " -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_BUILD_TYPE=Release");
-            if (configure.status == 0) compile = run("cmake --build " + q(build) + " -j2");
+            if (configure.status == 0) compile = run_command("cmake --build " + q(build) + " -j2");
         }
         if (lock >= 0) ::close(lock);  // releases the lock
     }
@@ -98,7 +80,7 @@ TEST_F(SdkOutOfTree, InstallsHeadersAndPackageOnly) {
                           "MtpcAddPlugin.cmake"})
         EXPECT_TRUE(fs::exists(cmake_dir / f)) << f;
     // The imported target depends on Eigen only: no Ceres, Boost or framework library leaks out.
-    const std::string targets = read_text(cmake_dir / "mtpc_sdkTargets.cmake");
+    const std::string targets = mtpc::test::read_file(cmake_dir / "mtpc_sdkTargets.cmake");
     EXPECT_NE(targets.find("add_library(mtpc::sdk INTERFACE IMPORTED)"), std::string::npos) << targets;
     EXPECT_NE(targets.find("INTERFACE_LINK_LIBRARIES \"Eigen3::Eigen\""), std::string::npos) << targets;
     for (const char* leak : {"Ceres", "Boost", "mtpc_core", "spdlog", "fmt::"})
@@ -110,11 +92,11 @@ TEST(SdkInstall, FullInstallGivesAWorkingMtpcWithItsPlugins) {
     // `cmake --install` of the whole project: bin/mtpc finds <prefix>/lib/mtpc/plugins by itself.
     const fs::path prefix = fs::path(MTPC_BINARY_DIR) / "tests/full_install";
     fs::remove_all(prefix);
-    const auto install = run("cmake --install " + q(MTPC_BINARY_DIR) + " --prefix " + q(prefix));
+    const auto install = run_command("cmake --install " + q(MTPC_BINARY_DIR) + " --prefix " + q(prefix));
     ASSERT_EQ(install.status, 0) << install.out;
     ASSERT_TRUE(fs::exists(prefix / "bin/mtpc"));
     ASSERT_TRUE(fs::exists(prefix / "lib/cmake/mtpc_sdk/mtpc_sdkConfig.cmake"));
-    const auto r = run("env -u MTPC_PLUGIN_PATH " + q(prefix / "bin/mtpc") + " plugins --strict");
+    const auto r = run_command("env -u MTPC_PLUGIN_PATH " + q(prefix / "bin/mtpc") + " plugins --strict");
     EXPECT_EQ(r.status, 0) << r.out;
     const std::string plugin_dir = (prefix / "lib/mtpc/plugins").string();
     EXPECT_NE(r.out.find(plugin_dir + "/libmtpc_radial_full.so"), std::string::npos) << r.out;
@@ -126,14 +108,14 @@ TEST(SdkInstall, FullInstallGivesAWorkingMtpcWithItsPlugins) {
 }
 
 TEST_F(SdkOutOfTree, FindsTheSdkInTheTemporaryPrefixOnly) {
-    const std::string cache = read_text(build / "CMakeCache.txt");
+    const std::string cache = mtpc::test::read_file(build / "CMakeCache.txt");
     const std::string expected = "mtpc_sdk_DIR:PATH=" + (prefix / "lib/cmake/mtpc_sdk").string();
     EXPECT_NE(cache.find(expected), std::string::npos) << "CMakeCache.txt has no " << expected;
 }
 
 TEST_F(SdkOutOfTree, PluginFollowsTheNamingAndVisibilityRules) {
     // Only the two ABI symbols (and the SDK interfaces' typeinfo/vtables) are exported.
-    const auto nm = run("nm -D --defined-only " + q(plugin));
+    const auto nm = run_command("nm -D --defined-only " + q(plugin));
     ASSERT_EQ(nm.status, 0) << nm.out;
     EXPECT_NE(nm.out.find(" mtpc_plugin_abi_version"), std::string::npos) << nm.out;
     EXPECT_NE(nm.out.find(" mtpc_plugin_info"), std::string::npos) << nm.out;
@@ -142,7 +124,7 @@ TEST_F(SdkOutOfTree, PluginFollowsTheNamingAndVisibilityRules) {
 }
 
 TEST_F(SdkOutOfTree, MtpcPluginsListsItFromMtpcPluginPath) {
-    const auto r = run(mtpc("plugins --strict"));
+    const auto r = run_command(mtpc("plugins --strict"));
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("radial-cp"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find(plugin.string()), std::string::npos) << r.out;
@@ -150,14 +132,14 @@ TEST_F(SdkOutOfTree, MtpcPluginsListsItFromMtpcPluginPath) {
 
 TEST_F(SdkOutOfTree, PassesCheckPlugin) {
     for (const char* options : {R"({"rank": 1})", R"({"rank": 2})", R"({"rank": 5})"}) {
-        const auto r = run(mtpc("check-plugin " + q(plugin) + " --options '" + options + "'"));
+        const auto r = run_command(mtpc("check-plugin " + q(plugin) + " --options '" + options + "'"));
         EXPECT_EQ(r.status, 0) << options << "\n" << r.out;
         EXPECT_NE(r.out.find("PASS radial.pull-back "), std::string::npos) << r.out;
         EXPECT_NE(r.out.find("PASS radial.initialize-from "), std::string::npos) << r.out;
         EXPECT_NE(r.out.find(" 0 failed"), std::string::npos) << r.out;
     }
     // A different shape, and the parameter count R(2 N_T + N_f + N_b) = 3 (4 + 5 + 6) = 45.
-    const auto r = run(mtpc("check-plugin " + q(plugin) + R"( --options '{"rank": 3}' --n-species 2 --n-funcs 5 --n-basis 6)"));
+    const auto r = run_command(mtpc("check-plugin " + q(plugin) + R"( --options '{"rank": 3}' --n-species 2 --n-funcs 5 --n-basis 6)"));
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("C is 2x2x5x6 = 120 entries from 45 parameters"), std::string::npos) << r.out;
 }
@@ -193,8 +175,8 @@ std::string manifest_text(const fs::path& train, const std::string& model, const
 }  // namespace
 
 TEST_F(SdkOutOfTree, TrainsAndCompressesATinyModelWithIt) {
-    const fs::path data = fs::path(MTPC_SHARED_DIR) / "data/nbmotaw/train_tiny.cfg";
-    if (!fs::exists(data)) GTEST_SKIP() << "reference data missing: " << data;
+    const fs::path data = mtpc::test::shared_path("data/nbmotaw/train_tiny.cfg");
+    if (const auto missing = mtpc::test::missing_reference_data({data})) GTEST_SKIP() << *missing;
     // The first 6 configurations are plenty to see the loss go down.
     const fs::path train = root / "train.cfg";
     {
@@ -215,10 +197,10 @@ TEST_F(SdkOutOfTree, TrainsAndCompressesATinyModelWithIt) {
     fs::remove_all(root / "runs-compressed");
     std::ofstream(root / "cp.json")
         << manifest_text(train, R"({"level": 6, "min_dist": 2.0, "max_dist": 5.0, "radial_basis_size": 8})", "", 15, runs);
-    const auto r = run(mtpc("train " + q(root / "cp.json") + " --plain"));
+    const auto r = run_command(mtpc("train " + q(root / "cp.json") + " --plain"));
     ASSERT_EQ(r.status, 0) << r.out;
     ASSERT_TRUE(fs::exists(run_dir / "potential.mtp")) << r.out;
-    const auto metrics = nlohmann::json::parse(read_text(run_dir / "metrics.json"));
+    const auto metrics = nlohmann::json::parse(mtpc::test::read_file(run_dir / "metrics.json"));
     const auto& counts = metrics.at("counts");
     EXPECT_EQ(counts.at("radial_plugin"), "radial-cp");
     // CP's parameter count R (2 N_T + N_f + N_b) with R = 2, N_T = 4.
@@ -234,7 +216,7 @@ TEST_F(SdkOutOfTree, TrainsAndCompressesATinyModelWithIt) {
     std::ofstream(root / "cp-compress.json")
         << manifest_text(train, R"({"init_from": ")" + (run_dir / "potential.mtp").string() + R"("})",
                          R"(, "init": "compress")", 1, runs2);
-    const auto r2 = run(mtpc("train " + q(root / "cp-compress.json") + " --plain"));
+    const auto r2 = run_command(mtpc("train " + q(root / "cp-compress.json") + " --plain"));
     ASSERT_EQ(r2.status, 0) << r2.out;
     const double compressed = learning_curve_loss(runs2 / "base/seed-1/learning_curve.csv", 0);
     EXPECT_NEAR(compressed, trained, 1e-8 * trained) << "CP-ALS compression of a rank-2 CP potential is not exact";
