@@ -54,24 +54,7 @@ TEST(RadialFull, RejectsUnknownOption) {
 TEST(RadialPluginLibrary, radial_full_PassesConformanceThroughThePluginHost) {
     const std::string library = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_full.so";
     if (!std::filesystem::exists(library)) GTEST_SKIP() << "plugin library not built: " << library;
-    mtpc::PluginHost host;
-    ASSERT_TRUE(host.load(library)) << host.failures().back().reason;
-    const mtpc::test::radial_conformance::Factory from_library = [&host](const std::string& options) {
-        return std::shared_ptr<mtpc::sdk::RadialParameterization>(
-            host.create<mtpc::sdk::RadialParameterization>("radial-full", options));
-    };
-    const std::string options = std::string(R"({"n_species": 4, "n_funcs": 4, "n_basis": 8})");
-    mtpc::test::radial_conformance::check_all(Case{"library", from_library, options, 512});
-
-    const auto loaded = from_library(options), linked = make_full(options);
-    const auto theta = mtpc::test::radial_conformance::uniform_vector(linked->num_parameters(), 31);
-    EXPECT_EQ(mtpc::test::radial_conformance::materialized(*loaded, theta),
-              mtpc::test::radial_conformance::materialized(*linked, theta));
-
-    try {
-        from_library(std::string(R"({"n_species": 0, "n_funcs": 4, "n_basis": 8})"));
-        ADD_FAILURE() << "bad options accepted through the host";
-    } catch (const mtpc::InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("'n_species'"), std::string::npos) << e.what();
-    }
+    mtpc::test::radial_conformance::check_through_plugin_host(
+        {library, "radial-full", make_full, R"({"n_species": 4, "n_funcs": 4, "n_basis": 8})", 512,
+         R"({"n_species": 0, "n_funcs": 4, "n_basis": 8})", "'n_species'"});
 }

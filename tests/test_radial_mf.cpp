@@ -166,24 +166,6 @@ TEST(RadialMf, BadOptionsAreRejectedNamingTheOption) {
 TEST(RadialPluginLibrary, radial_mf_PassesConformanceThroughThePluginHost) {
     const std::string library = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_mf.so";
     if (!std::filesystem::exists(library)) GTEST_SKIP() << "plugin library not built: " << library;
-    mtpc::PluginHost host;
-    ASSERT_TRUE(host.load(library)) << host.failures().back().reason;
-    const mtpc::test::radial_conformance::Factory from_library = [&host](const std::string& options) {
-        return std::shared_ptr<mtpc::sdk::RadialParameterization>(
-            host.create<mtpc::sdk::RadialParameterization>("radial-mf", options));
-    };
-    const std::string options = paper_options(4);
-    mtpc::test::radial_conformance::check_all(Case{"library", from_library, options, 192});
-
-    const auto loaded = from_library(options), linked = make_mf(options);
-    const auto theta = mtpc::test::radial_conformance::uniform_vector(linked->num_parameters(), 31);
-    EXPECT_EQ(mtpc::test::radial_conformance::materialized(*loaded, theta),
-              mtpc::test::radial_conformance::materialized(*linked, theta));
-
-    try {
-        from_library(paper_options(17));
-        ADD_FAILURE() << "bad options accepted through the host";
-    } catch (const mtpc::InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("'rank' = 17"), std::string::npos) << e.what();
-    }
+    mtpc::test::radial_conformance::check_through_plugin_host(
+        {library, "radial-mf", make_mf, paper_options(4), 192, paper_options(17), "'rank' = 17"});
 }

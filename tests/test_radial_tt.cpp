@@ -199,24 +199,6 @@ TEST(RadialTt, BadOptionsAreRejectedNamingTheOption) {
 TEST(RadialPluginLibrary, radial_tt_PassesConformanceThroughThePluginHost) {
     const std::string library = std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_tt.so";
     if (!std::filesystem::exists(library)) GTEST_SKIP() << "plugin library not built: " << library;
-    mtpc::PluginHost host;
-    ASSERT_TRUE(host.load(library)) << host.failures().back().reason;
-    const mtpc::test::radial_conformance::Factory from_library = [&host](const std::string& options) {
-        return std::shared_ptr<mtpc::sdk::RadialParameterization>(
-            host.create<mtpc::sdk::RadialParameterization>("radial-tt", options));
-    };
-    const std::string options = paper_options({4, 5, 5});
-    mtpc::test::radial_conformance::check_all(Case{"library", from_library, options, 236});
-
-    const auto loaded = from_library(options), linked = make_tt(options);
-    const auto theta = mtpc::test::radial_conformance::uniform_vector(linked->num_parameters(), 31);
-    EXPECT_EQ(mtpc::test::radial_conformance::materialized(*loaded, theta),
-              mtpc::test::radial_conformance::materialized(*linked, theta));
-
-    try {
-        from_library(paper_options({4, 5, 9}));
-        ADD_FAILURE() << "bad options accepted through the host";
-    } catch (const mtpc::InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("'ranks'"), std::string::npos) << e.what();
-    }
+    mtpc::test::radial_conformance::check_through_plugin_host(
+        {library, "radial-tt", make_tt, paper_options({4, 5, 5}), 236, paper_options({4, 5, 9}), "'ranks'"});
 }
