@@ -482,6 +482,9 @@ std::vector<RunSummary> Trainer::run() {
                 r.variant = name;
                 r.seed = seed;
                 r.final_loss = j.value("final_loss", 0.0);
+                r.iterations = j.value("iterations", 0);
+                r.evaluations = j.value("evaluations", 0L);
+                r.seconds = j.value("seconds", 0.0);
                 r.directory = dir.string();
                 r.counts = impl_->counts(m, name);
                 auto stat = [](const json& s) {
