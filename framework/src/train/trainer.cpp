@@ -487,6 +487,8 @@ std::vector<RunSummary> Trainer::run() {
                 r.seconds = j.value("seconds", 0.0);
                 r.directory = dir.string();
                 r.counts = impl_->counts(m, name);
+                // The parameterization may have changed during training (MFRA raises the rank).
+                if (j.contains("counts")) r.counts.radial_parameters = j["counts"].value("radial_parameters", 0);
                 auto stat = [](const json& s) {
                     ErrorStat e;
                     e.rmse = s.value("rmse", 0.0);
