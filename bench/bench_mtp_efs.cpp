@@ -93,10 +93,11 @@ void report_per_atom(benchmark::State& state, long atoms) {
     state.counters["atoms"] = double(atoms);
 }
 
-void efs(benchmark::State& state, const std::string& pot, const std::string& cfg) {
-    const Dataset& d = dataset(pot, cfg);
+/// Energy+forces+virial over every configuration of `d`, timed; skips naming `missing` when the
+/// data set could not be loaded.
+void run_efs(benchmark::State& state, const Dataset& d, const fs::path& missing) {
     if (!d.model) {
-        state.SkipWithError(("reference data missing: " + (kShared / pot).string()).c_str());
+        state.SkipWithError(("reference data missing: " + missing.string()).c_str());
         return;
     }
     const int threads = int(state.range(0));
@@ -113,25 +114,14 @@ void efs(benchmark::State& state, const std::string& pot, const std::string& cfg
     report_per_atom(state, d.atoms);
 }
 
+/// Energy+forces+virial with a reference potential.
+void efs(benchmark::State& state, const std::string& pot, const std::string& cfg) {
+    run_efs(state, dataset(pot, cfg), kShared / pot);
+}
+
 /// Energy+forces+virial with a synthetic potential (see synthetic_dataset).
 void efs_synthetic(benchmark::State& state, int level, const std::string& cfg) {
-    const Dataset& d = synthetic_dataset(level, cfg);
-    if (!d.model) {
-        state.SkipWithError(("reference data missing: " + (kShared / cfg).string()).c_str());
-        return;
-    }
-    const int threads = int(state.range(0));
-    const auto p = d.model->parameters();
-    // Threads over configurations, as `mtpc calc-efs` runs them (configurations here have tens to
-    // a hundred atoms: too little work to share one among threads).
-    const int n = int(d.cfgs.size());
-    for (auto _ : state) {
-        double sum = 0;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : sum)
-        for (int c = 0; c < n; ++c) sum += d.model->compute_efs(d.nls[c], d.cfgs[c].types.data(), p, 1).energy;
-        benchmark::DoNotOptimize(sum);
-    }
-    report_per_atom(state, d.atoms);
+    run_efs(state, synthetic_dataset(level, cfg), kShared / cfg);
 }
 
 /// Loss + full gradient (species, ξ, C) with energy, force and stress terms, per atom; compare
