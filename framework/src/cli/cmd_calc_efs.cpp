@@ -11,6 +11,7 @@
 #include "command_registry.hpp"
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
+#include "mtpc/io/read_configurations.hpp"
 #include "mtpc/io/mtp_io.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 
@@ -18,12 +19,13 @@ namespace {
 
 struct CalcEfsOptions {
     std::string potential, input, output;
+    std::vector<std::string> species;  ///< for extended XYZ input
     int threads = 1;
 };
 
 void calc_efs(const CalcEfsOptions& o) {
     const mtpc::MtpModel model(mtpc::read_mtp(o.potential));
-    std::vector<mtpc::Configuration> cfgs = mtpc::read_cfg(o.input);
+    std::vector<mtpc::Configuration> cfgs = mtpc::read_configurations(o.input, o.species);
     mtpc::check_species(cfgs, model.species_count(), o.input);
     const int n = int(cfgs.size());
     // Exceptions must not leave an OpenMP region: keep each configuration's error, report the
@@ -53,7 +55,11 @@ mtpc::cli::Registrar reg(30, [](CLI::App& app) {
     auto opts = std::make_shared<CalcEfsOptions>();
     auto* cmd = app.add_subcommand("calc-efs", "Compute energies, forces and stresses (PlusStress) with a potential");
     cmd->add_option("potential", opts->potential, "Potential (.mtp)")->required()->check(CLI::ExistingFile);
-    cmd->add_option("input", opts->input, "Configurations (.cfg)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("input", opts->input, "Configurations (.cfg, or extended XYZ .xyz/.extxyz with --species)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--species", opts->species, "Chemical symbols in type order, for XYZ input (e.g. Nb,Mo,Ta,W)")
+        ->delimiter(',');
     cmd->add_option("output", opts->output, "Output configurations (.cfg), written atomically")->required();
     cmd->add_option("--threads", opts->threads, "Threads (over configurations); results do not depend on it")
         ->check(CLI::PositiveNumber);

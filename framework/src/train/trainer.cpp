@@ -19,6 +19,7 @@
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
+#include "mtpc/io/read_configurations.hpp"
 #include "mtpc/mtp/basis_generator.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 #include "mtpc/train/ceres_line_search_optimizer.hpp"
@@ -144,7 +145,7 @@ struct Trainer::Impl {
 
     const std::vector<Configuration>& configs(const std::string& file) {
         auto it = cfg_cache.find(file);
-        if (it == cfg_cache.end()) it = cfg_cache.emplace(file, read_cfg(file)).first;
+        if (it == cfg_cache.end()) it = cfg_cache.emplace(file, read_configurations(file, manifest.species)).first;
         return it->second;
     }
 
