@@ -55,4 +55,17 @@ std::string options_with_rank(const std::string& parameterization_options_json, 
     return j.dump();
 }
 
+void check_start(const std::string& plugin, const sdk::Objective& objective, const sdk::RadialParameterization& param,
+                 const sdk::OptimizerState& state) {
+    const int p = objective.euclidean_size();
+    if (param.shape() != objective.radial_shape())
+        throw std::invalid_argument(plugin + ": the parameterization's radial shape differs from the objective's");
+    if (state.x.size() != p)
+        throw std::invalid_argument(plugin + ": start x has " + std::to_string(state.x.size()) +
+                                    " entries, the objective expects " + std::to_string(p));
+    if (state.theta.size() != param.num_parameters())
+        throw std::invalid_argument(plugin + ": start theta has " + std::to_string(state.theta.size()) +
+                                    " entries, the parameterization expects " + std::to_string(param.num_parameters()));
+}
+
 }  // namespace mtpc::lowrank

@@ -141,14 +141,7 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
     const sdk::RadialShape shape = objective.radial_shape();
     const int p = objective.euclidean_size();
     const int m = shape.rows(), n = shape.cols(), full_rank = std::min(m, n);
-    if (param.shape() != shape)
-        throw std::invalid_argument(std::string(kName) + ": the parameterization's radial shape differs from the objective's");
-    if (state.x.size() != p)
-        throw std::invalid_argument(std::string(kName) + ": start x has " + std::to_string(state.x.size()) +
-                                    " entries, the objective expects " + std::to_string(p));
-    if (state.theta.size() != param.num_parameters())
-        throw std::invalid_argument(std::string(kName) + ": start theta has " + std::to_string(state.theta.size()) +
-                                    " entries, the parameterization expects " + std::to_string(param.num_parameters()));
+    lowrank::check_start(kName, objective, param, state);
     const int param_rank = lowrank::rank_in_options(param.options_json());
     const int rank_min = rank_min_ > 0 ? rank_min_ : std::max(param_rank, 1);
     const int rank_max = rank_max_ > 0 ? rank_max_ : full_rank;

@@ -116,14 +116,7 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
                               sdk::OptimizerState& state) {
     const sdk::RadialShape shape = objective.radial_shape();
     const int p = objective.euclidean_size();
-    if (param.shape() != shape)
-        throw std::invalid_argument(std::string(kName) + ": the parameterization's radial shape differs from the objective's");
-    if (state.x.size() != p)
-        throw std::invalid_argument(std::string(kName) + ": start x has " + std::to_string(state.x.size()) +
-                                    " entries, the objective expects " + std::to_string(p));
-    if (state.theta.size() != param.num_parameters())
-        throw std::invalid_argument(std::string(kName) + ": start theta has " + std::to_string(state.theta.size()) +
-                                    " entries, the parameterization expects " + std::to_string(param.num_parameters()));
+    lowrank::check_start(kName, objective, param, state);
     const int rank = rank_ > 0 ? rank_ : lowrank::rank_in_options(param.options_json());
     if (rank < 1)
         throw std::invalid_argument(std::string(kName) + ": option 'rank' is required (the parameterization has no rank)");

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "mtpc/sdk/optimizer.hpp"
 #include "mtpc_plugin_common/options.hpp"
 
 namespace mtpc::lowrank {
@@ -33,5 +34,11 @@ int rank_in_options(const std::string& parameterization_options_json);
 
 /// The same options with "rank" set to `rank` (other keys untouched).
 std::string options_with_rank(const std::string& parameterization_options_json, int rank);
+
+/// Checks what Optimizer::minimize receives before using it: the parameterization's radial shape
+/// equals the objective's, and the start x and θ have the sizes the objective and the
+/// parameterization expect.  Throws std::invalid_argument naming `plugin`.
+void check_start(const std::string& plugin, const sdk::Objective& objective, const sdk::RadialParameterization& param,
+                 const sdk::OptimizerState& state);
 
 }  // namespace mtpc::lowrank
