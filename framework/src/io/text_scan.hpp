@@ -94,14 +94,20 @@ inline std::string_view first_token(std::string_view s) {
     return s.substr(0, i);
 }
 
-/// Parses the whole token as a finite double.  A leading '+' is accepted (from_chars does not).
-/// Returns false for anything else: empty, trailing characters ("1.5x"), NaN, Inf, overflow.
-inline bool parse_double(std::string_view tok, double& value) {
+/// Removes one leading '+' (std::from_chars does not accept it); false if the token is then empty
+/// or starts with another sign ("+-1", "++1").
+inline bool strip_plus(std::string_view& tok) {
     if (!tok.empty() && tok.front() == '+') {
         tok.remove_prefix(1);
         if (!tok.empty() && (tok.front() == '-' || tok.front() == '+')) return false;
     }
-    if (tok.empty()) return false;
+    return !tok.empty();
+}
+
+/// Parses the whole token as a finite double.  A leading '+' is accepted (from_chars does not).
+/// Returns false for anything else: empty, trailing characters ("1.5x"), NaN, Inf, overflow.
+inline bool parse_double(std::string_view tok, double& value) {
+    if (!strip_plus(tok)) return false;
     const char* end = tok.data() + tok.size();
     const auto res = std::from_chars(tok.data(), end, value);
     // from_chars reports out-of-range (e.g. 1e999) as an error: such values are not input data.
@@ -119,11 +125,7 @@ inline bool parse_double(std::string_view tok, double& value) {
 
 /// Parses the whole token as an int (optional leading '+'); false on anything else or overflow.
 inline bool parse_int(std::string_view tok, int& value) {
-    if (!tok.empty() && tok.front() == '+') {
-        tok.remove_prefix(1);
-        if (!tok.empty() && (tok.front() == '-' || tok.front() == '+')) return false;
-    }
-    if (tok.empty()) return false;
+    if (!strip_plus(tok)) return false;
     const char* end = tok.data() + tok.size();
     const auto res = std::from_chars(tok.data(), end, value);
     return res.ec == std::errc() && res.ptr == end;
