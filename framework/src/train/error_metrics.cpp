@@ -65,6 +65,23 @@ nlohmann::json ErrorReport::to_json() const {
             {"stress_GPa", one(stress)}};
 }
 
+ErrorReport ErrorReport::from_json(const nlohmann::json& j) {
+    auto one = [](const nlohmann::json& s) {
+        ErrorStat e;
+        e.rmse = s.value("rmse", 0.0);
+        e.mae = s.value("mae", 0.0);
+        e.max = s.value("max", 0.0);
+        e.count = s.value("count", 0L);
+        return e;
+    };
+    ErrorReport r;
+    r.configurations = j.value("configurations", 0);
+    r.energy_per_atom = one(j.at("energy_per_atom_eV"));
+    r.forces = one(j.at("forces_eV_per_A"));
+    r.stress = one(j.at("stress_GPa"));
+    return r;
+}
+
 std::string ErrorReport::to_text() const {
     std::string s = fmt::format("configurations: {}\n", configurations);
     s += fmt::format("energy per atom (meV):  RMSE {:10.4f}  MAE {:10.4f}  max {:10.4f}\n",

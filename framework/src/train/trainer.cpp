@@ -74,6 +74,25 @@ json RunSummary::to_json() const {
     return j;
 }
 
+RunSummary RunSummary::from_json(const json& j) {
+    RunSummary r;
+    r.final_loss = j.value("final_loss", 0.0);
+    r.iterations = j.value("iterations", 0);
+    r.evaluations = j.value("evaluations", 0L);
+    r.seconds = j.value("seconds", 0.0);
+    r.train = ErrorReport::from_json(j.at("train"));
+    if (j.contains("validation")) {
+        r.validation = ErrorReport::from_json(j["validation"]);
+        r.has_validation = true;
+        r.validation_loss = j.value("validation_loss", std::numeric_limits<double>::quiet_NaN());
+    }
+    if (j.contains("test")) {
+        r.test = ErrorReport::from_json(j["test"]);
+        r.has_test = true;
+    }
+    return r;
+}
+
 namespace {
 
 std::string sanitize(const std::string& s) {
@@ -152,14 +171,12 @@ struct Trainer::Impl {
     /// "threads": 0 in a manifest means every core.
     int threads() const { return manifest.threads > 0 ? manifest.threads : std::max(1, omp_get_num_procs()); }
 
-    PluginPtr<sdk::RadialParameterization> make_radial(const Manifest& m, const sdk::RadialShape& shape,
-                                                       const std::string& options_text) {
+    PluginPtr<sdk::RadialParameterization> make_radial(const Manifest& m, const std::string& options_text) {
         try {
             return host.create<sdk::RadialParameterization>(m.radial.plugin, options_text);
         } catch (const InputError& e) {
             throw InputError(m.path + ": radial: " + e.what());
         }
-        (void)shape;
     }
 
     std::unique_ptr<sdk::Optimizer, std::function<void(sdk::Optimizer*)>> make_optimizer(const Manifest& m, size_t i) {
@@ -198,7 +215,7 @@ struct Trainer::Impl {
         c.scalar = pot.alpha_scalar_moments();
         const sdk::RadialShape shape{pot.species_count, pot.radial_funcs_count, pot.radial_basis_size};
         c.radial_full = int(shape.size());
-        auto radial = make_radial(m, shape, radial_options_text(m, shape));
+        auto radial = make_radial(m, radial_options_text(m, shape));
         c.radial_parameters = radial->num_parameters();
         c.radial_plugin = m.radial.plugin;
         return c;
@@ -207,7 +224,7 @@ struct Trainer::Impl {
     void validate_one(const Manifest& m) {
         const StartingPoint sp = starting_point(m);
         const sdk::RadialShape shape{sp.pot.species_count, sp.pot.radial_funcs_count, sp.pot.radial_basis_size};
-        (void)make_radial(m, shape, radial_options_text(m, shape));
+        (void)make_radial(m, radial_options_text(m, shape));
         for (size_t i = 0; i < m.steps.size(); ++i) (void)make_optimizer(m, i);
     }
 
@@ -267,7 +284,7 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
     }
 
     std::string radial_options = radial_options_text(m, shape);
-    auto radial = make_radial(m, shape, radial_options);
+    auto radial = make_radial(m, radial_options);
 
     // ---- initial point ------------------------------------------------------------------------
     Eigen::VectorXd theta(radial->num_parameters());
@@ -315,7 +332,7 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
         first_step = ck.at("step").get<size_t>();
         resume_iterations = ck.at("iterations_done").get<int>();
         radial_options = ck.at("radial_options").get<std::string>();
-        radial = make_radial(m, shape, radial_options);
+        radial = make_radial(m, radial_options);
         scale = ck.at("linear_scale").get<std::vector<double>>();
         x_scaled = to_eigen(ck.at("x"), checkpoint_file.string() + ": x");
         theta = to_eigen(ck.at("theta"), checkpoint_file.string() + ": theta");
@@ -402,7 +419,7 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
         x_scaled = state.x;
         if (!state.new_parameterization_options.empty()) {
             radial_options = state.new_parameterization_options;
-            radial = make_radial(m, shape, radial_options);
+            radial = make_radial(m, radial_options);
             theta.resize(radial->num_parameters());
             radial->initialize_from(state.radial.data(), theta.data());
         } else {
@@ -479,40 +496,13 @@ std::vector<RunSummary> Trainer::run() {
             if (impl_->options.resume && fs::exists(dir / "metrics.json") && !fs::exists(dir / "checkpoint.json")) {
                 std::ifstream in(dir / "metrics.json");
                 const json j = json::parse(in);
-                RunSummary r;  // finished earlier: reuse its summary
+                RunSummary r = RunSummary::from_json(j);  // finished earlier: reuse its summary
                 r.variant = name;
                 r.seed = seed;
-                r.final_loss = j.value("final_loss", 0.0);
-                r.iterations = j.value("iterations", 0);
-                r.evaluations = j.value("evaluations", 0L);
-                r.seconds = j.value("seconds", 0.0);
                 r.directory = dir.string();
                 r.counts = impl_->counts(m, name);
                 // The parameterization may have changed during training (MFRA raises the rank).
                 if (j.contains("counts")) r.counts.radial_parameters = j["counts"].value("radial_parameters", 0);
-                auto stat = [](const json& s) {
-                    ErrorStat e;
-                    e.rmse = s.value("rmse", 0.0);
-                    e.mae = s.value("mae", 0.0);
-                    e.max = s.value("max", 0.0);
-                    e.count = s.value("count", 0L);
-                    return e;
-                };
-                auto rep = [&](const json& s) {
-                    ErrorReport e;
-                    e.configurations = s.value("configurations", 0);
-                    e.energy_per_atom = stat(s["energy_per_atom_eV"]);
-                    e.forces = stat(s["forces_eV_per_A"]);
-                    e.stress = stat(s["stress_GPa"]);
-                    return e;
-                };
-                r.train = rep(j["train"]);
-                if (j.contains("validation")) {
-                    r.validation = rep(j["validation"]);
-                    r.has_validation = true;
-                    r.validation_loss = j.value("validation_loss", std::numeric_limits<double>::quiet_NaN());
-                }
-                if (j.contains("test")) { r.test = rep(j["test"]); r.has_test = true; }
                 runs.push_back(r);
                 continue;
             }

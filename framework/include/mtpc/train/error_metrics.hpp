@@ -27,6 +27,8 @@ struct ErrorReport {
     int configurations = 0;
     ErrorStat energy_per_atom, forces, stress;
     [[nodiscard]] nlohmann::json to_json() const;
+    /// Inverse of to_json() (e.g. a finished run's metrics.json read back on --resume).
+    static ErrorReport from_json(const nlohmann::json& j);
     /// A few lines like MLIP-2's report.
     [[nodiscard]] std::string to_text() const;
 };

@@ -53,6 +53,8 @@ struct RunSummary {
     bool has_validation = false, has_test = false;
     std::string directory;
     [[nodiscard]] nlohmann::json to_json() const;
+    /// The results part of to_json() read back (not variant, seed, counts, directory).
+    static RunSummary from_json(const nlohmann::json& j);
 };
 
 /// Set by SIGINT/SIGTERM (install_stop_signal_handlers): the current run checkpoints and stops.
