@@ -1,6 +1,7 @@
 // `mtpc calc-efs POT.mtp IN.cfg OUT.cfg`: energies, forces and PlusStress of every configuration
 // (like MLIP-2's `mlp calc-efs`).  Threads run over configurations; the output is written
-// atomically, so a bad input leaves no output file.
+// atomically, so a bad input leaves no output file.  Pairs closer than the potential's min_dist
+// (where the radial basis extrapolates) draw one warning on stderr.
 #include <fmt/format.h>
 
 #include <exception>
@@ -13,6 +14,7 @@
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/read_configurations.hpp"
 #include "mtpc/io/mtp_io.hpp"
+#include "mtpc/mtp/min_distance.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 
 namespace {
@@ -31,6 +33,8 @@ void calc_efs(const CalcEfsOptions& o) {
     // Exceptions must not leave an OpenMP region: keep each configuration's error, report the
     // first one in file order.
     std::vector<std::exception_ptr> errors(n);
+    // Each configuration's smallest distance comes from the list built for the evaluation anyway.
+    std::vector<double> smallest(n);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, o.threads)) if (o.threads > 1)
     for (int k = 0; k < n; ++k) {
         try {
@@ -38,7 +42,10 @@ void calc_efs(const CalcEfsOptions& o) {
             const std::string where = cfg.source_line > 0
                                           ? fmt::format("{}:{}: configuration {}", o.input, cfg.source_line, k + 1)
                                           : fmt::format("{}: configuration {}", o.input, k + 1);
-            const mtpc::EfsResult r = model.compute_efs(cfg, 1, where);
+            // Types were checked by check_species above (what compute_efs(cfg) would check again).
+            const mtpc::NeighborList nl(cfg, model.cutoff(), where);
+            smallest[k] = mtpc::min_interatomic_distance(nl);
+            const mtpc::EfsResult r = model.compute_efs(nl, cfg.types.data(), model.parameters(), 1);
             cfg.energy = r.energy;
             cfg.forces = r.forces;
             cfg.plus_stress = r.virial;
@@ -48,6 +55,7 @@ void calc_efs(const CalcEfsOptions& o) {
     }
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
+    mtpc::warn_if_below_min_distance(mtpc::check_min_distance(smallest, model.radial_basis().min_dist()), o.input);
     mtpc::write_cfg(o.output, cfgs);
 }
 

@@ -1,5 +1,6 @@
 // `mtpc calc-errors POT.mtp DB.cfg`: errors of a potential on a database, as MLIP-2's
-// `mlp calc-errors` reports them (energy per atom, forces, stress in GPa: RMSE, MAE, max).
+// `mlp calc-errors` reports them (energy per atom, forces, stress in GPa: RMSE, MAE, max);
+// `--by-feature NAME` adds a row per value of the configurations' `Feature NAME value`.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/read_configurations.hpp"
 #include "mtpc/io/mtp_io.hpp"
+#include "mtpc/mtp/min_distance.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
 #include "mtpc/train/error_metrics.hpp"
 
@@ -19,7 +21,28 @@ struct CalcErrorsOptions {
     std::vector<std::string> species;  ///< for extended XYZ input
     int threads = 1;
     bool json = false;
+    std::string by_feature;  ///< a feature name: also report per value (empty: overall only)
 };
+
+void calc_errors(const CalcErrorsOptions& o) {
+    const mtpc::MtpModel model(mtpc::read_mtp(o.potential));
+    const auto cfgs = mtpc::read_configurations(o.database, o.species);
+    mtpc::check_species(cfgs, model.species_count(), o.database);
+    // One evaluation serves the overall report, the groups and the min_dist check.
+    std::vector<double> smallest;
+    const auto results =
+        mtpc::evaluate_configurations(model, model.parameters(), cfgs, nullptr, o.threads, o.database, &smallest);
+    mtpc::warn_if_below_min_distance(mtpc::check_min_distance(smallest, model.radial_basis().min_dist()), o.database);
+    const mtpc::ErrorReport report = mtpc::errors_of(cfgs, results);
+    if (o.json) {
+        nlohmann::json j = report.to_json();
+        if (!o.by_feature.empty()) j["by_feature"] = mtpc::errors_by_feature(cfgs, results, o.by_feature).to_json();
+        std::cout << j.dump(2) << '\n';
+    } else {
+        std::cout << report.to_text();
+        if (!o.by_feature.empty()) std::cout << '\n' << mtpc::errors_by_feature(cfgs, results, o.by_feature).to_text();
+    }
+}
 
 mtpc::cli::Registrar reg(31, [](CLI::App& app) {
     auto opts = std::make_shared<CalcErrorsOptions>();
@@ -34,17 +57,10 @@ mtpc::cli::Registrar reg(31, [](CLI::App& app) {
     cmd->add_option("--threads", opts->threads, "Threads (over configurations); results do not depend on it")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--json", opts->json, "Print the report as JSON");
-    cmd->callback([opts] {
-        const mtpc::MtpModel model(mtpc::read_mtp(opts->potential));
-        const auto cfgs = mtpc::read_configurations(opts->database, opts->species);
-        mtpc::check_species(cfgs, model.species_count(), opts->database);
-        const auto report =
-            mtpc::compute_errors(model, model.parameters(), cfgs, nullptr, opts->threads, opts->database);
-        if (opts->json)
-            std::cout << report.to_json().dump(2) << '\n';
-        else
-            std::cout << report.to_text();
-    });
+    cmd->add_option("--by-feature", opts->by_feature,
+                    "Also report errors per value of the configurations' `Feature NAME value` lines")
+        ->type_name("NAME");
+    cmd->callback([opts] { calc_errors(*opts); });
 });
 
 }  // namespace

@@ -50,4 +50,55 @@ private:
 ErrorReport compute_errors(const MtpModel& model, const MtpParameters& p, const std::vector<Configuration>& cfgs,
                            const std::vector<NeighborList>* neighbor_lists, int threads, const std::string& file);
 
+/// Energy, forces and virial of every configuration, results[k] for cfgs[k] (threads over
+/// configurations; the results do not depend on the thread count).  Uses `neighbor_lists` (one per
+/// configuration) when given, else builds each list in turn (errors name `file`, the line and the
+/// configuration).  If `smallest_distances` is non-null it receives each configuration's
+/// min_interatomic_distance (mtp/min_distance.hpp) from the same lists, so that
+/// check_min_distance needs no second neighbour search.
+std::vector<EfsResult> evaluate_configurations(const MtpModel& model, const MtpParameters& p,
+                                               const std::vector<Configuration>& cfgs,
+                                               const std::vector<NeighborList>* neighbor_lists, int threads,
+                                               const std::string& file,
+                                               std::vector<double>* smallest_distances = nullptr);
+
+/// Errors of predictions already computed (results[k] for cfgs[k]), accumulated in file order.
+ErrorReport errors_of(const std::vector<Configuration>& cfgs, const std::vector<EfsResult>& results);
+
+/// Errors of the configurations that share one value of a feature.
+struct FeatureGroupErrors {
+    std::string value;  ///< the `Feature NAME value` value (trimmed), or kNoFeatureValue
+    ErrorReport report;
+};
+
+/// Group name of the configurations that have no `Feature NAME` line.
+inline constexpr const char* kNoFeatureValue = "(none)";
+
+/// Errors grouped by one feature: a row per value.
+struct FeatureErrors {
+    std::string name;                        ///< the feature, e.g. "source"
+    std::vector<FeatureGroupErrors> groups;  ///< in order of first appearance in the data set
+
+    /// {"name": NAME, "groups": [{"value": ..., <ErrorReport::to_json() fields>}, ...]}
+    [[nodiscard]] nlohmann::json to_json() const;
+    /// An aligned table: a row per group (configurations; energy per atom RMSE/MAE in meV/atom;
+    /// forces RMSE/MAE/max in eV/Å; stress RMSE in GPa when some group has stresses).
+    [[nodiscard]] std::string to_text() const;
+};
+
+/// Groups predictions already computed (results[k] for cfgs[k]) by the value of the
+/// configurations' `Feature feature value` (the first such line; values compared after trimming
+/// white space; configurations without it form the group kNoFeatureValue, kept apart even if a
+/// real value reads the same) and reports each group with MLIP-2's definitions, as errors_of.
+/// Each group's report is accumulated in file order, so it is deterministic.
+FeatureErrors errors_by_feature(const std::vector<Configuration>& cfgs, const std::vector<EfsResult>& results,
+                                const std::string& feature);
+
+/// evaluate_configurations then errors_by_feature: every configuration is evaluated once.  (For
+/// the overall report from the same evaluation, call those two and errors_of yourself.)
+FeatureErrors compute_errors_by_feature(const MtpModel& model, const MtpParameters& p,
+                                        const std::vector<Configuration>& cfgs,
+                                        const std::vector<NeighborList>* neighbor_lists, int threads,
+                                        const std::string& file, const std::string& feature);
+
 }  // namespace mtpc
