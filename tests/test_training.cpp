@@ -17,7 +17,9 @@
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
+#include "mtpc/mtp/min_distance.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
+#include "mtpc/mtp/neighbor_list.hpp"
 #include "mtpc/train/manifest.hpp"
 #include "mtpc/train/trainer.hpp"
 #include "test_support.hpp"
@@ -160,10 +162,56 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
     }
 }
 
+TEST_F(TrainingFixture, ConvergenceRuleEndsAFitThatSetsNoIterationCount) {
+    json m = base_manifest("converge");
+    m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"gradient_tolerance", 0}, {"function_tolerance", 0},
+                                                        {"parameter_tolerance", 0}}}}};
+    m["convergence"] = {{"window", 20}, {"relative_decrease", 0.05}};
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    const auto runs = mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "converge.json").string()), opt).run();
+    ASSERT_EQ(runs[0].stop_reasons.size(), 1u);
+    EXPECT_EQ(runs[0].stop_reasons[0].rfind("converged", 0), 0u) << runs[0].stop_reasons[0];
+    EXPECT_LT(runs[0].iterations, 1000) << "stopped by the iteration limit, not the rule";
+    EXPECT_EQ(runs[0].iterations % 20, 0) << "the rule stops at the end of a window";
+    EXPECT_LT(runs[0].train.energy_per_atom.rmse, 0.1) << "a converged fit, not a stalled start";
+    const json metrics = json::parse(mtpc::test::read_file(dir_ / "converge/base/seed-1/metrics.json"));
+    EXPECT_EQ(metrics.at("stop_reasons")[0].get<std::string>(), runs[0].stop_reasons[0]);
+}
+
+TEST_F(TrainingFixture, AutoMinDistIsJustBelowTheClosestTrainingPair) {
+    json m = base_manifest("autodist");
+    m["model"]["min_dist"] = "auto";
+    m["steps"][0]["options"]["max_iterations"] = 2;
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "autodist.json").string()), opt).run();
+    double closest = std::numeric_limits<double>::infinity();
+    for (const auto& c : mtpc::read_cfg((dir_ / "train.cfg").string()))
+        closest = std::min(closest, mtpc::min_interatomic_distance(mtpc::NeighborList(c, 5.0, "train.cfg")));
+    const auto pot = mtpc::read_mtp((dir_ / "autodist/base/seed-1/potential.mtp").string());
+    EXPECT_DOUBLE_EQ(pot.min_dist, mtpc::kAutoMinDistFactor * closest);
+    EXPECT_LT(pot.min_dist, closest);
+}
+
+TEST_F(TrainingFixture, MinDistMustBeANumberOrAuto) {
+    json m = base_manifest("x");
+    m["model"]["min_dist"] = "automatic";
+    EXPECT_NE(error_of(m, (dir_ / "bad.json").string()).find("model.min_dist: must be a number or \"auto\""),
+              std::string::npos);
+}
+
+TEST_F(TrainingFixture, AllLossWeightsZeroIsRejected) {
+    json m = base_manifest("x");
+    m["loss"] = {{"energy_weight", 0}, {"force_weight", 0}, {"stress_weight", 0}};
+    EXPECT_NE(error_of(m, (dir_ / "bad.json").string()).find("all loss weights are 0"), std::string::npos);
+}
+
 TEST_F(TrainingFixture, SigintStopsTheCliWithACheckpoint) {
     json m = base_manifest("sigint");
     m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 1000000}, {"gradient_tolerance", 0},
                                                         {"function_tolerance", 0}, {"parameter_tolerance", 0}}}}};
+    m["convergence"] = false;  // a run that only a signal ends
     const std::string manifest = write_manifest(m, "sigint.json");
     const pid_t pid = fork();
     if (pid == 0) {

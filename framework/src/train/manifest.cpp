@@ -119,6 +119,64 @@ std::vector<std::string> split_dotted(const std::string& path) {
     return out;
 }
 
+void parse_model(const json& doc, const std::string& path, Manifest& m) {
+    Reader mo(doc, path, "model");
+    m.model.init_from = existing_file(mo, "init_from", m.directory, false);
+    const bool need = m.model.init_from.empty();
+    m.model.level = static_cast<int>(mo.integer("level", 0, 2, 28, need));
+    if (need && m.model.level % 2 != 0) mo.fail("level", "must be even (MLIP-2 levels are 2, 4, ..., 28)");
+    m.model.min_dist_auto = mo.has("min_dist") && mo.at("min_dist").is_string();
+    if (m.model.min_dist_auto) {
+        if (mo.str("min_dist", "") != "auto") mo.fail("min_dist", "must be a number or \"auto\"");
+        if (!need) mo.fail("min_dist", "\"auto\" applies to new models, not to model.init_from");
+    } else {
+        m.model.min_dist = mo.num("min_dist", 0, need);
+        if (need && !(m.model.min_dist > 0)) mo.fail("min_dist", "must be positive");
+    }
+    m.model.max_dist = mo.num("max_dist", 0, need);
+    m.model.radial_basis_size = static_cast<int>(mo.integer("radial_basis_size", 8, 2, 64));
+    if (need && !(m.model.max_dist > m.model.min_dist)) mo.fail("max_dist", "must be greater than min_dist");
+    mo.finish();
+}
+
+void parse_loss(const json& doc, const std::string& path, LossSpec& loss) {
+    Reader lo(doc, path, "loss");
+    const LossSpec defaults;
+    loss.energy_weight = lo.num("energy_weight", defaults.energy_weight);
+    loss.force_weight = lo.num("force_weight", defaults.force_weight);
+    loss.stress_weight = lo.num("stress_weight", defaults.stress_weight);
+    for (const char* k : {"energy_weight", "force_weight", "stress_weight"})
+        if (lo.has(k) && !(lo.num(k, 0) >= 0)) lo.fail(k, "must be non-negative");
+    if (!(loss.energy_weight + loss.force_weight + loss.stress_weight > 0))
+        lo.fail("energy_weight", "all loss weights are 0: there is nothing to fit");
+    loss.weighting = lo.str("weighting", defaults.weighting);
+    if (loss.weighting != "vibrations" && loss.weighting != "structures" && loss.weighting != "molecules")
+        lo.fail("weighting", "must be \"vibrations\", \"structures\" or \"molecules\"");
+    loss.linear_l2 = lo.num("linear_l2", defaults.linear_l2);
+    if (!(loss.linear_l2 >= 0)) lo.fail("linear_l2", "must be non-negative");
+    loss.radial_orthonormality = lo.num("radial_orthonormality", defaults.radial_orthonormality);
+    if (!(loss.radial_orthonormality >= 0)) lo.fail("radial_orthonormality", "must be non-negative");
+    loss.radial_species_spread = lo.num("radial_species_spread", defaults.radial_species_spread);
+    if (!(loss.radial_species_spread >= 0)) lo.fail("radial_species_spread", "must be non-negative");
+    lo.finish();
+}
+
+/// "convergence": false (off) or {"window": 50, "relative_decrease": 1e-3}.
+ConvergenceOptions parse_convergence(const json& doc, const std::string& path) {
+    ConvergenceOptions c;
+    if (doc.is_boolean()) {
+        if (!doc.get<bool>()) c.relative_decrease = 0;
+        return c;
+    }
+    Reader co(doc, path, "convergence");
+    c.window = static_cast<int>(co.integer("window", c.window, 1, 1000000));
+    c.relative_decrease = co.num("relative_decrease", c.relative_decrease);
+    if (!(c.relative_decrease >= 0 && c.relative_decrease < 1))
+        co.fail("relative_decrease", "must be in [0, 1) (0 = off)");
+    co.finish();
+    return c;
+}
+
 }  // namespace
 
 Manifest parse_manifest(const json& doc, const std::string& path) {
@@ -160,20 +218,7 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
     }
 
     top.require("model");
-    {
-        Reader mo(top.at("model"), path, "model");
-        m.model.init_from = existing_file(mo, "init_from", m.directory, false);
-        const bool need = m.model.init_from.empty();
-        m.model.level = static_cast<int>(mo.integer("level", 0, 2, 28, need));
-        if (need && m.model.level % 2 != 0) mo.fail("level", "must be even (MLIP-2 levels are 2, 4, ..., 28)");
-        m.model.min_dist = mo.num("min_dist", 0, need);
-        m.model.max_dist = mo.num("max_dist", 0, need);
-        m.model.radial_basis_size = static_cast<int>(mo.integer("radial_basis_size", 8, 2, 64));
-        if (need && !(m.model.min_dist > 0)) mo.fail("min_dist", "must be positive");
-        if (need && !(m.model.max_dist > m.model.min_dist)) mo.fail("max_dist", "must be greater than min_dist");
-        mo.finish();
-    }
-
+    parse_model(top.at("model"), path, m);
     if (top.has("radial")) {
         Reader ra(top.at("radial"), path, "radial");
         m.radial.plugin = ra.str("plugin", "radial-full");
@@ -191,21 +236,8 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
         ra.finish();
     }
 
-    if (top.has("loss")) {
-        Reader lo(top.at("loss"), path, "loss");
-        m.loss.energy_weight = lo.num("energy_weight", 1.0);
-        m.loss.force_weight = lo.num("force_weight", 0.01);
-        m.loss.stress_weight = lo.num("stress_weight", 0.0);
-        for (const char* k : {"energy_weight", "force_weight", "stress_weight"})
-            if (lo.has(k) && !(lo.num(k, 0) >= 0)) lo.fail(k, "must be non-negative");
-        m.loss.weighting = lo.str("weighting", "vibrations");
-        m.loss.linear_l2 = lo.num("linear_l2", 0.0);
-        if (!(m.loss.linear_l2 >= 0)) lo.fail("linear_l2", "must be non-negative");
-        if (m.loss.weighting != "vibrations" && m.loss.weighting != "structures" && m.loss.weighting != "molecules")
-            lo.fail("weighting", "must be \"vibrations\", \"structures\" or \"molecules\"");
-        lo.finish();
-    }
-
+    if (top.has("loss")) parse_loss(top.at("loss"), path, m.loss);
+    if (top.has("convergence")) m.convergence = parse_convergence(top.at("convergence"), path);
     top.require("steps");
     {
         const auto& st = top.at("steps");

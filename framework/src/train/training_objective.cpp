@@ -7,9 +7,10 @@
 namespace mtpc {
 
 TrainingObjective::TrainingObjective(const MtpModel& model, const TrainingSet& data, std::vector<double> linear_scale,
-                                     int threads, ReportFn report, double linear_l2)
+                                     int threads, ReportFn report, Regularization regularization)
     : model_(model), data_(data), scale_(std::move(linear_scale)), threads_(threads), report_(std::move(report)),
-      linear_l2_(linear_l2) {
+      reg_(regularization), radial_penalty_(model.radial_shape()),
+      species_spread_penalty_(model.radial_shape()) {
     const size_t expect = size_t(model_.species_count() + model_.scalar_count());
     if (scale_.size() != expect)
         throw std::invalid_argument("TrainingObjective: linear scale has " + std::to_string(scale_.size()) +
@@ -53,15 +54,26 @@ double TrainingObjective::evaluate(const double* x, const double* C, double* dL_
         for (int k = 0; k < nt; ++k) dL_dx[k] = gsc_[k] * scale_[k];
         for (size_t k = 0; k < gmo_.size(); ++k) dL_dx[nt + k] = gmo_[k] * scale_[nt + k];
     }
-    if (linear_l2_ > 0) {
-        for (size_t k = nt; k < scale_.size(); ++k) {
-            loss += linear_l2_ * x[k] * x[k];
-            if (dL_dx != nullptr) dL_dx[k] += 2 * linear_l2_ * x[k];
-        }
-    }
+    last_penalty_ = add_regularization(x, C, dL_dx, dL_dC);
+    loss += last_penalty_;
     if (!std::isfinite(loss)) loss = std::numeric_limits<double>::infinity();
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return loss;
+}
+
+double TrainingObjective::add_regularization(const double* x, const double* C, double* dL_dx, double* dL_dC) const {
+    const double K = data_.size();
+    double penalty = 0;
+    if (reg_.linear_l2 > 0) {
+        const double lambda = reg_.linear_l2 * K;
+        for (size_t k = size_t(model_.species_count()); k < scale_.size(); ++k) {
+            penalty += lambda * x[k] * x[k];
+            if (dL_dx != nullptr) dL_dx[k] += 2 * lambda * x[k];
+        }
+    }
+    penalty += radial_penalty_.add(reg_.radial_orthonormality * K, C, dL_dC);
+    penalty += species_spread_penalty_.add(reg_.radial_species_spread * K, C, dL_dC);
+    return penalty;
 }
 
 bool TrainingObjective::report(const sdk::ProgressReport& progress) { return report_ ? report_(progress) : true; }

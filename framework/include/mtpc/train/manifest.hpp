@@ -12,14 +12,22 @@
 #include <string>
 #include <vector>
 
+#include "mtpc/train/convergence_rule.hpp"
+
 namespace mtpc {
 
 struct ModelSpec {
     int level = 0;                 ///< MTP level (even, 2..28); ignored when init_from is set
     double min_dist = 0, max_dist = 0;
+    /// min_dist "auto": kAutoMinDistFactor × the smallest interatomic distance of the training
+    /// set (MLIP-2's --update-mindist), resolved by the trainer.
+    bool min_dist_auto = false;
     int radial_basis_size = 8;
     std::string init_from;         ///< optional trained .mtp to start from (its basis and coefficients)
 };
+
+/// min_dist "auto" = this × the closest training pair (MLIP-2's factor).
+inline constexpr double kAutoMinDistFactor = 0.99;
 
 struct RadialSpec {
     std::string plugin = "radial-full";
@@ -35,10 +43,16 @@ struct LossSpec {
     double energy_weight = 1.0, force_weight = 0.01, stress_weight = 0.0;
     /// MLIP-2's per-configuration weighting: "vibrations" (default), "structures", "molecules".
     std::string weighting = "vibrations";
-    /// λ of an optional ridge term λ Σ_s (ξ_s / scale_s)² on the linear coefficients in the
+    /// λ of an optional ridge term λ K Σ_s (ξ_s / scale_s)² on the linear coefficients in the
     /// trainer's scaled coordinates, i.e. on each basis function's typical contribution per atom
-    /// (see LinearStart).  0 (default) = the plain loss of eq. (8).
+    /// (see LinearStart); K = number of training configurations.  0 (default) = off.
     double linear_l2 = 0.0;
+    /// λ of λ K P(C), MLIP-2's orthonormality penalty on the radial functions
+    /// (RadialOrthonormalityPenalty).
+    double radial_orthonormality = 0.0;
+    /// λ of λ K S(C), the spread of each centre's radial functions over its neighbour species
+    /// (NeighborSpeciesSpreadPenalty).
+    double radial_species_spread = 0.0;
 };
 
 struct StepSpec {
@@ -62,6 +76,9 @@ struct Manifest {
     RadialSpec radial;
     LossSpec loss;
     std::vector<StepSpec> steps;
+    /// When a step has finished (besides its optimiser's own limits): manifest "convergence",
+    /// {"window": 50, "relative_decrease": 1e-3} by default; false or relative_decrease 0 = off.
+    ConvergenceOptions convergence;
     std::vector<std::uint64_t> seeds{1};
     std::vector<VariantSpec> variants;  ///< from "variants" and/or "sweep"; empty = the manifest as is
     int threads = 0;                    ///< 0 = all cores

@@ -48,6 +48,8 @@ struct RunSummary {
     double validation_loss = std::numeric_limits<double>::quiet_NaN();
     int iterations = 0;
     long evaluations = 0;
+    /// Per optimisation step, why it stopped (e.g. "converged: ..." or "iteration limit").
+    std::vector<std::string> stop_reasons;
     double seconds = 0;
     ErrorReport train, validation, test;
     bool has_validation = false, has_test = false;

@@ -1,0 +1,308 @@
+// One (variant, seed) training run, phase by phase: model and data, start point, resume,
+// optimisation steps, outputs.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "mtpc/core/atomic_file.hpp"
+#include "mtpc/core/error.hpp"
+#include "mtpc/io/cfg_io.hpp"
+#include "mtpc/io/mtp_io.hpp"
+#include "mtpc/mtp/min_distance.hpp"
+#include "mtpc/train/linear_start.hpp"
+#include "mtpc/train/radial_start.hpp"
+#include "mtpc/train/training_objective.hpp"
+#include "trainer_impl.hpp"
+
+namespace mtpc {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+Eigen::VectorXd to_eigen(const json& a, const std::string& what) {
+    if (!a.is_array()) throw InputError(what + ": must be an array of numbers");
+    Eigen::VectorXd v(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!a[i].is_number()) throw InputError(what + ": must be an array of numbers");
+        v[i] = a[i].get<double>();
+    }
+    return v;
+}
+
+json to_json_array(const Eigen::VectorXd& v) { return json(std::vector<double>(v.data(), v.data() + v.size())); }
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+/// Warns (one line) when a data set has pairs closer than the potential's min_dist, where the
+/// radial basis extrapolates; the lists are those the run builds anyway.
+void warn_below_min_dist(const std::vector<NeighborList>& nls, double min_dist, const std::string& file) {
+    warn_if_below_min_distance(check_min_distance(nls, min_dist), file);
+}
+
+}  // namespace
+
+RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant, std::uint64_t seed,
+                                  const fs::path& dir) {
+    fs::create_directories(dir);
+    RunContext run(m, variant, seed, dir);
+    load_model_and_data(run);
+    choose_start(run);
+    resume_or_begin(run);
+    ProgressPrinter printer(options.progress_bar < 0 ? ::isatty(::fileno(stdout)) != 0 : options.progress_bar == 1,
+                            options.quiet);
+    for (size_t step = run.first_step; step < m.steps.size(); ++step) run_step(run, step, printer);
+
+    std::vector<double> x_phys(run.nx);
+    Eigen::VectorXd C(run.shape.size());
+    MtpParameters p;
+    write_outputs(run, p, x_phys, C);
+    RunSummary r = summarize(run, p);
+    std::error_code ec;
+    fs::remove(run.checkpoint_file, ec);
+    return r;
+}
+
+void Trainer::Impl::load_model_and_data(RunContext& run) {
+    const Manifest& m = run.m;
+    run.start = starting_point(m);
+    run.model = std::make_unique<MtpModel>(run.start.pot);
+    run.shape = run.model->radial_shape();
+    run.n_species = run.shape.n_species;
+    run.nx = run.n_species + run.model->scalar_count();
+    const LossWeights w{m.loss.energy_weight, m.loss.force_weight, m.loss.stress_weight, m.loss.weighting};
+    run.train = std::make_unique<TrainingSet>(configs(m.train_file), run.n_species, run.model->cutoff(), w, m.train_file);
+    std::vector<NeighborList> train_nls;
+    for (int k = 0; k < run.train->size(); ++k) train_nls.push_back(run.train->neighbors(k));
+    warn_below_min_dist(train_nls, run.start.pot.min_dist, m.train_file);
+    if (m.validation_file.empty()) return;
+    run.valid_cfgs = configs(m.validation_file);
+    check_species(run.valid_cfgs, run.n_species, m.validation_file);
+    for (size_t k = 0; k < run.valid_cfgs.size(); ++k)
+        run.valid_nls.emplace_back(run.valid_cfgs[k], run.model->cutoff(),
+                                   m.validation_file + ": configuration " + std::to_string(k + 1));
+    warn_below_min_dist(run.valid_nls, run.start.pot.min_dist, m.validation_file);
+}
+
+void Trainer::Impl::choose_start(RunContext& run) {
+    const Manifest& m = run.m;
+    const MtpPotential& pot = run.start.pot;
+    const json& parameters = run.start.parameters;
+    run.radial_options = radial_options_text(m, run.shape);
+    run.radial = make_radial(m, run.radial_options);
+    run.theta.resize(run.radial->num_parameters());
+    const bool have_coeffs = pot.trained() && !pot.radial_coeffs.empty();
+    if (parameters.is_object() && parameters.value("radial_plugin", "") == m.radial.plugin &&
+        parameters.contains("radial_options") &&
+        parameters["radial_options"].dump() == json::parse(run.radial_options).dump()) {
+        run.theta = to_eigen(parameters["theta"], m.model.init_from + ": theta");  // continue a compressed fit
+        if (run.theta.size() != run.radial->num_parameters()) throw InputError(m.model.init_from + ": theta: wrong length");
+    } else if (m.radial.init == "compress" || (have_coeffs && parameters.is_object())) {
+        if (!have_coeffs) throw InputError(m.model.init_from + ": has no radial coefficients to compress");
+        run.radial->initialize_from(pot.radial_coeffs.data(), run.theta.data());
+    } else {
+        random_radial_start(*run.radial, run.seed, m.radial.init_scale, run.theta.data());
+    }
+    Eigen::VectorXd C(run.shape.size());
+    run.radial->materialize(run.theta.data(), C.data());
+
+    // Conditioning of the Euclidean block, and (from random starts) linear coefficients fitted to
+    // the energies for the current radial part.
+    const LinearStart linear_start = fit_linear_start(*run.model, *run.train, C.data(), !have_coeffs, threads());
+    run.scale = linear_start.scale;
+    std::vector<double> x_phys(run.nx, 0.0);
+    if (have_coeffs) {
+        std::copy(pot.species_coeffs.begin(), pot.species_coeffs.end(), x_phys.begin());
+        std::copy(pot.moment_coeffs.begin(), pot.moment_coeffs.end(), x_phys.begin() + run.n_species);
+    } else {
+        x_phys = linear_start.x;
+    }
+    run.x_scaled.resize(run.nx);
+    for (int a = 0; a < run.nx; ++a) run.x_scaled[a] = x_phys[a] / run.scale[a];
+}
+
+void Trainer::Impl::resume_or_begin(RunContext& run) {
+    if (!(options.resume && fs::exists(run.checkpoint_file))) {
+        run.curve.open(run.dir / "learning_curve.csv", std::ios::trunc);
+        run.curve << "step,optimizer,iteration,evaluations,loss,gradient_norm,rank,seconds\n";
+        return;
+    }
+    const std::string where = run.checkpoint_file.string();
+    std::ifstream in(run.checkpoint_file);
+    json ck;
+    try {
+        ck = json::parse(in);
+        run.first_step = ck.at("step").get<size_t>();
+        run.resume_iterations = ck.at("iterations_done").get<int>();
+        run.radial_options = ck.at("radial_options").get<std::string>();
+        run.scale = ck.at("linear_scale").get<std::vector<double>>();
+        run.evaluations = ck.value("evaluations", 0L);
+        if (ck.contains("convergence_rule")) run.resume_rule_state = ck["convergence_rule"];
+    } catch (const json::exception& e) {
+        throw InputError(where + ": not a valid checkpoint: " + e.what());
+    }
+    run.radial = make_radial(run.m, run.radial_options);
+    run.x_scaled = to_eigen(ck.at("x"), where + ": x");
+    run.theta = to_eigen(ck.at("theta"), where + ": theta");
+    if (run.x_scaled.size() != run.nx || run.theta.size() != run.radial->num_parameters())
+        throw InputError(where + ": x or theta has the wrong length for this manifest");
+    run.curve.open(run.dir / "learning_curve.csv", std::ios::app);
+    spdlog::info("resuming {} seed {} at step {} iteration {}", run.variant, run.seed, run.first_step,
+                 run.resume_iterations);
+}
+
+void Trainer::Impl::write_checkpoint(const RunContext& run, const RestartPoint& at) {
+    json ck = {{"variant", run.variant},
+               {"seed", run.seed},
+               {"step", at.step},
+               {"iterations_done", at.iterations},
+               {"radial_options", run.radial_options},
+               {"linear_scale", run.scale},
+               {"x", std::vector<double>(at.x, at.x + run.nx)},
+               {"theta", std::vector<double>(at.theta, at.theta + run.radial->num_parameters())},
+               {"evaluations", at.evaluations}};
+    if (!at.rule_state.is_null()) ck["convergence_rule"] = at.rule_state;
+    write_file_atomically(run.checkpoint_file.string(), [&](std::ostream& o) { o << ck.dump(1) << '\n'; });
+}
+
+std::string Trainer::Impl::validation_progress(const RunContext& run, const sdk::ProgressReport& r) {
+    const Manifest& m = run.m;
+    if (m.validate_every <= 0 || run.valid_cfgs.empty() || r.iteration <= 0 || r.iteration % m.validate_every != 0 ||
+        r.x == nullptr || r.theta == nullptr)
+        return "";
+    std::vector<double> xp(run.nx), C(run.shape.size());
+    for (int a = 0; a < run.nx; ++a) xp[a] = run.scale[a] * r.x[a];
+    run.radial->materialize(r.theta, C.data());
+    const auto rep = compute_errors(*run.model, {xp.data(), xp.data() + run.n_species, C.data()}, run.valid_cfgs,
+                                    &run.valid_nls, threads(), m.validation_file);
+    return fmt::format(" | valid E {:.2f} meV/at F {:.4f} eV/A", rep.energy_per_atom.rmse * 1e3, rep.forces.rmse);
+}
+
+void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& printer) {
+    const Manifest& m = run.m;
+    auto optimizer = make_optimizer(m, step);
+    const std::string opt_name = m.steps[step].optimizer;
+    const int max_it = m.steps[step].options.value("max_iterations", 1000);
+    const int first_it = step == run.first_step ? run.resume_iterations : 0;
+    printer.start(fmt::format("[{} seed {}] step {}/{}: {} ({} radial parameters)", run.variant, run.seed, step + 1,
+                              m.steps.size(), opt_name, run.radial->num_parameters()),
+                  max_it);
+    ConvergenceRule rule(m.convergence);
+    if (step == run.first_step && !run.resume_rule_state.is_null()) rule.restore(run.resume_rule_state);
+    bool stopped_by_rule = false;
+    int last_restart_iteration = first_it;
+    const auto t_step = std::chrono::steady_clock::now();
+    TrainingObjective* objective_ptr = nullptr;
+    auto on_report = [&](const sdk::ProgressReport& r) {
+        const long evaluations = run.evaluations + (objective_ptr ? objective_ptr->evaluations() : 0);
+        if (r.restart_point && r.x != nullptr && r.theta != nullptr) {
+            last_restart_iteration = r.iteration;
+            write_checkpoint(run, {step, r.iteration, r.x, r.theta, evaluations, rule.state()});
+        }
+        printer.update(r.iteration, r.loss, validation_progress(run, r), first_it);
+        run.curve << fmt::format("{},{},{},{},{:.17g},{:.17g},{},{:.3f}\n", step, opt_name, r.iteration, evaluations,
+                                 r.loss, r.gradient_norm, r.rank, seconds_since(t_step));
+        if (options.stop_after_reports > 0 && ++reports_seen >= options.stop_after_reports) g_stop_requested.store(true);
+        if (g_stop_requested.load()) return false;
+        if (rule.converged(r.iteration, r.loss)) stopped_by_rule = true;
+        return !stopped_by_rule;
+    };
+    TrainingObjective objective(*run.model, *run.train, run.scale, threads(), on_report,
+                                Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread});
+    objective_ptr = &objective;
+    sdk::OptimizerState state;
+    state.x = run.x_scaled;
+    state.theta = run.theta;
+    state.iterations_done = first_it;
+    optimizer->minimize(objective, *run.radial, state);
+    run.evaluations += objective.evaluations();
+    if (state.interrupted && !stopped_by_rule) {
+        run.curve.flush();
+        throw InputError(fmt::format("interrupted: checkpoint written to {} (step {}, iteration {}); continue with "
+                                     "`mtpc train {} --resume`",
+                                     run.checkpoint_file.string(), step + 1, last_restart_iteration, m.path));
+    }
+    if (stopped_by_rule) state.message = rule.reason();
+    if (state.radial.size() != run.shape.size())
+        throw std::runtime_error("optimizer '" + opt_name + "' returned a radial tensor of the wrong size");
+    run.x_scaled = state.x;
+    if (!state.new_parameterization_options.empty()) {
+        run.radial_options = state.new_parameterization_options;
+        run.radial = make_radial(m, run.radial_options);
+        run.theta.resize(run.radial->num_parameters());
+        run.radial->initialize_from(state.radial.data(), run.theta.data());
+    } else {
+        run.theta = state.theta;
+    }
+    run.total_iterations += state.iterations_done - first_it;
+    run.stop_reasons.push_back(state.message);
+    run.final_loss = objective.evaluate(run.x_scaled.data(), state.radial.data(), nullptr, nullptr);
+    printer.finish(fmt::format("{} after {} iterations: loss {:.6e} ({})", opt_name, state.iterations_done,
+                               run.final_loss, state.message));
+    // A step boundary is a restart point of every optimiser.
+    write_checkpoint(run, {step + 1, 0, run.x_scaled.data(), run.theta.data(), run.evaluations, json()});
+}
+
+void Trainer::Impl::write_outputs(RunContext& run, MtpParameters& p, std::vector<double>& x_phys, Eigen::VectorXd& C) {
+    MtpPotential& pot = run.start.pot;
+    run.radial->materialize(run.theta.data(), C.data());
+    for (int a = 0; a < run.nx; ++a) x_phys[a] = run.scale[a] * run.x_scaled[a];
+    pot.species_coeffs.assign(x_phys.begin(), x_phys.begin() + run.n_species);
+    pot.moment_coeffs.assign(x_phys.begin() + run.n_species, x_phys.end());
+    pot.radial_coeffs.assign(C.data(), C.data() + C.size());
+    if (run.m.write_potential) write_mtp((run.dir / "potential.mtp").string(), pot);
+    const json params = {{"format", "mtpc-parameters-1"},
+                         {"potential", "potential.mtp"},
+                         {"species", run.m.species},
+                         {"radial_plugin", run.m.radial.plugin},
+                         {"radial_options", json::parse(run.radial_options)},
+                         {"theta", to_json_array(run.theta)},
+                         {"species_coeffs", pot.species_coeffs},
+                         {"moment_coeffs", pot.moment_coeffs},
+                         {"seed", run.seed}};
+    write_file_atomically((run.dir / "parameters.json").string(),
+                          [&](std::ostream& o) { o << params.dump(1) << '\n'; });
+    p = MtpParameters{x_phys.data(), x_phys.data() + run.n_species, C.data()};
+}
+
+RunSummary Trainer::Impl::summarize(RunContext& run, const MtpParameters& p) {
+    const Manifest& m = run.m;
+    RunSummary r;
+    r.variant = run.variant;
+    r.seed = run.seed;
+    r.counts = counts(m, run.variant);
+    r.counts.radial_parameters = run.radial->num_parameters();
+    r.final_loss = run.final_loss;
+    r.iterations = run.total_iterations;
+    r.evaluations = run.evaluations;
+    r.stop_reasons = run.stop_reasons;
+    std::vector<NeighborList> train_nls;
+    for (int k = 0; k < run.train->size(); ++k) train_nls.push_back(run.train->neighbors(k));
+    r.train = compute_errors(*run.model, p, run.train->configurations(), &train_nls, threads(), m.train_file);
+    if (!run.valid_cfgs.empty()) {
+        r.validation = compute_errors(*run.model, p, run.valid_cfgs, &run.valid_nls, threads(), m.validation_file);
+        r.has_validation = true;
+        const LossWeights w{m.loss.energy_weight, m.loss.force_weight, m.loss.stress_weight, m.loss.weighting};
+        const TrainingSet valid(run.valid_cfgs, run.n_species, run.model->cutoff(), w, m.validation_file);
+        r.validation_loss = run.model->batch_loss_gradient(valid.items(), p, MtpGradient{}, threads());
+    }
+    if (!m.test_file.empty()) {
+        const auto& tc = configs(m.test_file);
+        check_species(tc, run.n_species, m.test_file);
+        std::vector<double> smallest;
+        const auto results = evaluate_configurations(*run.model, p, tc, nullptr, threads(), m.test_file, &smallest);
+        warn_if_below_min_distance(check_min_distance(smallest, run.start.pot.min_dist), m.test_file);
+        r.test = errors_of(tc, results);
+        r.has_test = true;
+    }
+    r.seconds = seconds_since(run.started);
+    r.directory = run.dir.string();
+    write_file_atomically((run.dir / "metrics.json").string(), [&](std::ostream& o) { o << r.to_json().dump(1) << '\n'; });
+    return r;
+}
+
+}  // namespace mtpc
