@@ -148,7 +148,7 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
         try {
             mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), stop).run();
             FAIL() << "the run was not interrupted";
-        } catch (const mtpc::InputError& e) {
+        } catch (const mtpc::TrainingInterrupted& e) {
             EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
         }
         ASSERT_TRUE(fs::exists(dir_ / out / "base/seed-1/checkpoint.json"));

@@ -222,7 +222,7 @@ void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& prin
     run.evaluations += objective.evaluations();
     if (state.interrupted && !stopped_by_rule) {
         run.curve.flush();
-        throw InputError(fmt::format("interrupted: checkpoint written to {} (step {}, iteration {}); continue with "
+        throw TrainingInterrupted(fmt::format("interrupted: checkpoint written to {} (step {}, iteration {}); continue with "
                                      "`mtpc train {} --resume`",
                                      run.checkpoint_file.string(), step + 1, last_restart_iteration, m.path));
     }

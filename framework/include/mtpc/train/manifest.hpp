@@ -43,16 +43,18 @@ struct LossSpec {
     double energy_weight = 1.0, force_weight = 0.01, stress_weight = 0.0;
     /// MLIP-2's per-configuration weighting: "vibrations" (default), "structures", "molecules".
     std::string weighting = "vibrations";
-    /// λ of an optional ridge term λ K Σ_s (ξ_s / scale_s)² on the linear coefficients in the
-    /// trainer's scaled coordinates, i.e. on each basis function's typical contribution per atom
-    /// (see LinearStart); K = number of training configurations.  0 (default) = off.
-    double linear_l2 = 0.0;
+    /// λ of the ridge term λ K Σ_s (ξ_s / scale_s)² on the linear coefficients in the trainer's
+    /// scaled coordinates, i.e. on each basis function's typical contribution per atom (see
+    /// LinearStart); K = number of training configurations.  With the radial functions held on
+    /// the unit sphere (below) it bounds the moment coefficients; 0 = off.
+    double linear_l2 = 1e-6;
     /// λ of λ K P(C), MLIP-2's orthonormality penalty on the radial functions
-    /// (RadialOrthonormalityPenalty).
-    double radial_orthonormality = 0.0;
+    /// (RadialOrthonormalityPenalty): fixes their scale, which the data leave free.  0 = off.
+    double radial_orthonormality = 1e-3;
     /// λ of λ K S(C), the spread of each centre's radial functions over its neighbour species
-    /// (NeighborSpeciesSpreadPenalty).
-    double radial_species_spread = 0.0;
+    /// (NeighborSpeciesSpreadPenalty): what keeps fits sane in environments with more neighbour
+    /// species than the training data have.  0 = off.
+    double radial_species_spread = 1e-2;
 };
 
 struct StepSpec {
@@ -89,7 +91,7 @@ struct Manifest {
 };
 
 /// Reads and validates a manifest (structure, types, ranges, files exist).  Plugin names and
-/// options are checked separately by validate_plugins() (needs a PluginHost).
+/// options are checked separately by Trainer::validate(), which creates the plugins.
 Manifest load_manifest(const std::string& path);
 /// Parses an already-read document (for tests); `path` is used in messages and for relative paths.
 Manifest parse_manifest(const nlohmann::json& doc, const std::string& path);

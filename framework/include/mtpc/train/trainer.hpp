@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,13 @@ struct RunSummary {
     static RunSummary from_json(const nlohmann::json& j);
 };
 
+/// A run stopped on request (Ctrl-C, SIGTERM): its checkpoint is written and `--resume` continues
+/// it.  Not an input error: the manifest and data were fine.
+class TrainingInterrupted : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 /// Set by SIGINT/SIGTERM (install_stop_signal_handlers): the current run checkpoints and stops.
 extern std::atomic<bool> g_stop_requested;
 void install_stop_signal_handlers();
@@ -73,9 +81,8 @@ public:
     void validate();
     /// Parameter counts per variant (creates the parameterization plugins; no training).
     std::vector<ParameterCounts> describe();
-    /// Runs every variant × seed.  Returns summaries; writes summary.json/summary.csv in the output
-    /// directory.  When a stop is requested, throws InputError("interrupted ...") after writing
-    /// the checkpoint.
+    /// Runs every variant × seed.  Returns summaries; writes summary.json in the output
+    /// directory.  When a stop is requested, throws TrainingInterrupted after writing the checkpoint.
     std::vector<RunSummary> run();
 
     /// Aggregates runs per variant (mean ± σ over seeds) as JSON.
