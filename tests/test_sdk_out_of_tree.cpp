@@ -158,6 +158,8 @@ double learning_curve_loss(const fs::path& csv, size_t row) {
     return std::stod(field);
 }
 
+// No ridge: it is measured in units set by the start's radial functions, so a start compressed
+// from a potential.mtp (not a parameters.json) would see a slightly different loss.
 std::string manifest_text(const fs::path& train, const std::string& model, const std::string& radial_extra,
                           int iterations, const fs::path& output) {
     return R"({
@@ -165,7 +167,7 @@ std::string manifest_text(const fs::path& train, const std::string& model, const
   "data": {"train": ")" + train.string() + R"("},
   "model": )" + model + R"(,
   "radial": {"plugin": "radial-cp", "options": {"rank": 2})" + radial_extra + R"(},
-  "loss": {"energy_weight": 1.0, "force_weight": 0.01, "stress_weight": 0.0},
+  "loss": {"energy_weight": 1.0, "force_weight": 0.01, "stress_weight": 0.0, "linear_l2": 0},
   "steps": [{"optimizer": "bfgs", "options": {"max_iterations": )" + std::to_string(iterations) + R"(}}],
   "seeds": [1],
   "threads": 1,

@@ -21,6 +21,7 @@
 #include "mtpc/train/convergence_rule.hpp"
 #include "mtpc/train/progress_printer.hpp"
 #include "mtpc/train/trainer.hpp"
+#include "mtpc/train/training_objective.hpp"
 #include "mtpc/train/training_set.hpp"
 
 namespace mtpc {
@@ -109,7 +110,24 @@ struct Trainer::Impl {
         nlohmann::json rule_state;
     };
     void write_checkpoint(const RunContext& run, const RestartPoint& at);
+    /// One optimisation step as the host follows it.
+    struct StepProgress {
+        size_t step;
+        std::string optimizer;
+        int first_iteration;  ///< iterations already done (resumed inside the step), else 0
+        ProgressPrinter& printer;
+        ConvergenceRule rule;
+        bool converged = false;  ///< the rule, not the optimiser or a signal, ended the step
+        int last_restart_iteration = 0;
+        std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+        const TrainingObjective* objective = nullptr;
+    };
     void run_step(RunContext& run, size_t step, ProgressPrinter& printer);
+    /// Checkpoints, progress, learning curve, stop requests and the convergence rule; returns
+    /// whether the optimiser may go on.
+    bool on_report(RunContext& run, StepProgress& s, const sdk::ProgressReport& r);
+    /// Takes the optimiser's result into the run (or throws TrainingInterrupted).
+    void finish_step(RunContext& run, const StepProgress& s, sdk::OptimizerState& state, TrainingObjective& objective);
     std::string validation_progress(const RunContext& run, const sdk::ProgressReport& r);
     void write_outputs(RunContext& run, MtpParameters& p, std::vector<double>& x_phys, Eigen::VectorXd& C);
     RunSummary summarize(RunContext& run, const MtpParameters& p);

@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "mtpc/core/atomic_file.hpp"
 #include "mtpc/core/error.hpp"
@@ -42,6 +44,18 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 /// radial basis extrapolates; the lists are those the run builds anyway.
 void warn_below_min_dist(const std::vector<NeighborList>& nls, double min_dist, const std::string& file) {
     warn_if_below_min_distance(check_min_distance(nls, min_dist), file);
+}
+
+/// The conditioning scale a run saved in its parameters.json, if any. The ridge on the linear
+/// coefficients is measured in these units, so a run continued from that file keeps them and
+/// starts at exactly the loss the first run ended with.
+std::optional<std::vector<double>> saved_linear_scale(const json& parameters, int nx, const std::string& file) {
+    if (!parameters.is_object() || !parameters.contains("linear_scale")) return std::nullopt;
+    const Eigen::VectorXd s = to_eigen(parameters["linear_scale"], file + ": linear_scale");
+    if (s.size() != nx) throw InputError(file + ": linear_scale: wrong length");
+    for (int a = 0; a < nx; ++a)
+        if (!(std::isfinite(s[a]) && s[a] > 0)) throw InputError(file + ": linear_scale: entries must be positive numbers");
+    return std::vector<double>(s.data(), s.data() + nx);
 }
 
 }  // namespace
@@ -113,7 +127,7 @@ void Trainer::Impl::choose_start(RunContext& run) {
     // Conditioning of the Euclidean block, and (from random starts) linear coefficients fitted to
     // the energies for the current radial part.
     const LinearStart linear_start = fit_linear_start(*run.model, *run.train, C.data(), !have_coeffs, threads());
-    run.scale = linear_start.scale;
+    run.scale = saved_linear_scale(parameters, run.nx, m.model.init_from).value_or(linear_start.scale);
     std::vector<double> x_phys(run.nx, 0.0);
     if (have_coeffs) {
         std::copy(pot.species_coeffs.begin(), pot.species_coeffs.end(), x_phys.begin());
@@ -182,69 +196,73 @@ std::string Trainer::Impl::validation_progress(const RunContext& run, const sdk:
     return fmt::format(" | valid E {:.2f} meV/at F {:.4f} eV/A", rep.energy_per_atom.rmse * 1e3, rep.forces.rmse);
 }
 
+bool Trainer::Impl::on_report(RunContext& run, StepProgress& s, const sdk::ProgressReport& r) {
+    const long evaluations = run.evaluations + (s.objective ? s.objective->evaluations() : 0);
+    if (r.restart_point && r.x != nullptr && r.theta != nullptr) {
+        s.last_restart_iteration = r.iteration;
+        write_checkpoint(run, {s.step, r.iteration, r.x, r.theta, evaluations, s.rule.state()});
+    }
+    s.printer.update(r.iteration, r.loss, validation_progress(run, r), s.first_iteration);
+    run.curve << fmt::format("{},{},{},{},{:.17g},{:.17g},{},{:.3f}\n", s.step, s.optimizer, r.iteration, evaluations,
+                             r.loss, r.gradient_norm, r.rank, seconds_since(s.started));
+    if (options.stop_after_reports > 0 && ++reports_seen >= options.stop_after_reports) g_stop_requested.store(true);
+    if (g_stop_requested.load()) return false;
+    // The rule's stop looks like a stop request to the optimiser; the host tells them apart.
+    if (s.rule.converged(r.iteration, r.loss)) s.converged = true;
+    return !s.converged;
+}
+
 void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& printer) {
     const Manifest& m = run.m;
     auto optimizer = make_optimizer(m, step);
-    const std::string opt_name = m.steps[step].optimizer;
-    const int max_it = m.steps[step].options.value("max_iterations", 1000);
-    const int first_it = step == run.first_step ? run.resume_iterations : 0;
+    StepProgress s{step, m.steps[step].optimizer, step == run.first_step ? run.resume_iterations : 0, printer,
+                   ConvergenceRule(m.convergence)};
+    if (step == run.first_step && !run.resume_rule_state.is_null()) s.rule.restore(run.resume_rule_state);
+    s.last_restart_iteration = s.first_iteration;
     printer.start(fmt::format("[{} seed {}] step {}/{}: {} ({} radial parameters)", run.variant, run.seed, step + 1,
-                              m.steps.size(), opt_name, run.radial->num_parameters()),
-                  max_it);
-    ConvergenceRule rule(m.convergence);
-    if (step == run.first_step && !run.resume_rule_state.is_null()) rule.restore(run.resume_rule_state);
-    bool stopped_by_rule = false;
-    int last_restart_iteration = first_it;
-    const auto t_step = std::chrono::steady_clock::now();
-    TrainingObjective* objective_ptr = nullptr;
-    auto on_report = [&](const sdk::ProgressReport& r) {
-        const long evaluations = run.evaluations + (objective_ptr ? objective_ptr->evaluations() : 0);
-        if (r.restart_point && r.x != nullptr && r.theta != nullptr) {
-            last_restart_iteration = r.iteration;
-            write_checkpoint(run, {step, r.iteration, r.x, r.theta, evaluations, rule.state()});
-        }
-        printer.update(r.iteration, r.loss, validation_progress(run, r), first_it);
-        run.curve << fmt::format("{},{},{},{},{:.17g},{:.17g},{},{:.3f}\n", step, opt_name, r.iteration, evaluations,
-                                 r.loss, r.gradient_norm, r.rank, seconds_since(t_step));
-        if (options.stop_after_reports > 0 && ++reports_seen >= options.stop_after_reports) g_stop_requested.store(true);
-        if (g_stop_requested.load()) return false;
-        if (rule.converged(r.iteration, r.loss)) stopped_by_rule = true;
-        return !stopped_by_rule;
-    };
-    TrainingObjective objective(*run.model, *run.train, run.scale, threads(), on_report,
+                              m.steps.size(), s.optimizer, run.radial->num_parameters()),
+                  m.steps[step].options.value("max_iterations", 1000));
+    TrainingObjective objective(*run.model, *run.train, run.scale, threads(),
+                                [&](const sdk::ProgressReport& r) { return on_report(run, s, r); },
                                 Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread});
-    objective_ptr = &objective;
+    s.objective = &objective;
     sdk::OptimizerState state;
     state.x = run.x_scaled;
     state.theta = run.theta;
-    state.iterations_done = first_it;
+    state.iterations_done = s.first_iteration;
     optimizer->minimize(objective, *run.radial, state);
     run.evaluations += objective.evaluations();
-    if (state.interrupted && !stopped_by_rule) {
+    finish_step(run, s, state, objective);
+}
+
+void Trainer::Impl::finish_step(RunContext& run, const StepProgress& s, sdk::OptimizerState& state,
+                                TrainingObjective& objective) {
+    if (state.interrupted && !s.converged) {
         run.curve.flush();
-        throw TrainingInterrupted(fmt::format("interrupted: checkpoint written to {} (step {}, iteration {}); continue with "
-                                     "`mtpc train {} --resume`",
-                                     run.checkpoint_file.string(), step + 1, last_restart_iteration, m.path));
+        throw TrainingInterrupted(fmt::format("interrupted: checkpoint written to {} (step {}, iteration {}); "
+                                              "continue with `mtpc train {} --resume`",
+                                              run.checkpoint_file.string(), s.step + 1, s.last_restart_iteration,
+                                              run.m.path));
     }
-    if (stopped_by_rule) state.message = rule.reason();
+    if (s.converged) state.message = s.rule.reason();
     if (state.radial.size() != run.shape.size())
-        throw std::runtime_error("optimizer '" + opt_name + "' returned a radial tensor of the wrong size");
+        throw std::runtime_error("optimizer '" + s.optimizer + "' returned a radial tensor of the wrong size");
     run.x_scaled = state.x;
-    if (!state.new_parameterization_options.empty()) {
+    if (!state.new_parameterization_options.empty()) {  // e.g. MFRA raised the rank
         run.radial_options = state.new_parameterization_options;
-        run.radial = make_radial(m, run.radial_options);
+        run.radial = make_radial(run.m, run.radial_options);
         run.theta.resize(run.radial->num_parameters());
         run.radial->initialize_from(state.radial.data(), run.theta.data());
     } else {
         run.theta = state.theta;
     }
-    run.total_iterations += state.iterations_done - first_it;
+    run.total_iterations += state.iterations_done - s.first_iteration;
     run.stop_reasons.push_back(state.message);
     run.final_loss = objective.evaluate(run.x_scaled.data(), state.radial.data(), nullptr, nullptr);
-    printer.finish(fmt::format("{} after {} iterations: loss {:.6e} ({})", opt_name, state.iterations_done,
-                               run.final_loss, state.message));
+    s.printer.finish(fmt::format("{} after {} iterations: loss {:.6e} ({})", s.optimizer, state.iterations_done,
+                                 run.final_loss, state.message));
     // A step boundary is a restart point of every optimiser.
-    write_checkpoint(run, {step + 1, 0, run.x_scaled.data(), run.theta.data(), run.evaluations, json()});
+    write_checkpoint(run, {s.step + 1, 0, run.x_scaled.data(), run.theta.data(), run.evaluations, json()});
 }
 
 void Trainer::Impl::write_outputs(RunContext& run, MtpParameters& p, std::vector<double>& x_phys, Eigen::VectorXd& C) {
@@ -263,6 +281,8 @@ void Trainer::Impl::write_outputs(RunContext& run, MtpParameters& p, std::vector
                          {"theta", to_json_array(run.theta)},
                          {"species_coeffs", pot.species_coeffs},
                          {"moment_coeffs", pot.moment_coeffs},
+                         // The ridge is measured in these units; a continued run keeps them.
+                         {"linear_scale", run.scale},
                          {"seed", run.seed}};
     write_file_atomically((run.dir / "parameters.json").string(),
                           [&](std::ostream& o) { o << params.dump(1) << '\n'; });
