@@ -19,11 +19,13 @@ seed_corpus() {  # copies small example inputs as the starting corpus
   local target=$1 dir=$2
   mkdir -p "$dir"
   case $target in
-    cfg) find "$shared/data" -name '*.cfg' -size -200k 2>/dev/null | head -20 | xargs -r cp -t "$dir" ;;
+    cfg) for f in "$shared"/data/*/*.cfg; do  # the first two configurations of every data file
+           [[ -f $f ]] && awk '{print} /^END_CFG/ && ++n == 2 {exit}' "$f" > "$dir/$(echo "$f" | md5sum | cut -c1-8).cfg"
+         done ;;
     mtp) find "$shared/reference" -name '*.mtp' 2>/dev/null | head -20 | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-8).mtp"; done ;;
     extxyz) find tests examples -name '*.xyz' -o -name '*.extxyz' 2>/dev/null | head -20 | xargs -r cp -t "$dir" ;;
     manifest) find examples bench -name '*.json' 2>/dev/null | head -20 | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-8).json"; done ;;
-    plugin_file) find "$build" -name 'libmtpc_*.so' 2>/dev/null | head -3 | xargs -r cp -t "$dir" || true ;;
+    plugin_file) find build "$build" -name 'libmtpc_radial_full.so' 2>/dev/null | head -1 | xargs -r cp -t "$dir" || true ;;
   esac
 }
 for t in "${targets[@]}"; do
@@ -32,6 +34,6 @@ for t in "${targets[@]}"; do
   seed_corpus "$t" "$out/seeds"
   echo "== fuzz_$t for ${seconds}s"
   # -rss_limit_mb: a size read from a file must never make the process this large.
-  "$build/fuzz/fuzz_$t" "$out/corpus" "$out/seeds" -max_total_time="$seconds" -rss_limit_mb=2048 \
+  "$build/bin/fuzz_$t" "$out/corpus" "$out/seeds" -max_total_time="$seconds" -rss_limit_mb=2048 \
     -artifact_prefix="$out/" -print_final_stats=1 2>&1 | tee "$out/log.txt" | grep -E '^(#[0-9]+ +DONE|stat::|==|.*ERROR|SUMMARY)' || true
 done
