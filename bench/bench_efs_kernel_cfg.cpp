@@ -38,5 +38,5 @@ void calc_efs_kernel(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(calc_efs_kernel)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(calc_efs_kernel)->Unit(benchmark::kMillisecond)->MinTime(0.2);
 BENCHMARK_MAIN();

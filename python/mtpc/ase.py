@@ -35,12 +35,17 @@ def _checked_species(species, count, source):
 
 
 def _types(atoms, type_of, source):
-    """Type index per atom; an InputError for a symbol the potential does not have."""
-    try:
-        return np.fromiter((type_of[s] for s in atoms.get_chemical_symbols()), dtype=np.intc, count=len(atoms))
-    except KeyError as e:
-        raise InputError(f"{source}: the structure has {e.args[0]} atoms, but the potential's species are "
-                         f"{', '.join(type_of)}") from None
+    """Type index per atom; an InputError for a symbol the potential does not have.  A lookup
+    table by atomic number keeps this a vectorised numpy operation (MD calls it every step)."""
+    table = np.full(len(chemical_symbols), -1, dtype=np.intc)
+    for symbol, t in type_of.items():
+        table[chemical_symbols.index(symbol)] = t
+    types = table[atoms.numbers]
+    if (types < 0).any():
+        unknown = chemical_symbols[atoms.numbers[np.argmax(types < 0)]]
+        raise InputError(f"{source}: the structure has {unknown} atoms, but the potential's species are "
+                         f"{', '.join(type_of)}")
+    return types
 
 
 def _cell(atoms, source):
