@@ -43,10 +43,10 @@ void relax_command(const RelaxCommandOptions& o) {
                              results.size() - failed.size());
     for (int k : failed) {
         const auto& r = results[k - 1];
-        spdlog::warn("{}: configuration {} did not converge after {} iterations (max force {:.3g} eV/A, "
-                     "max stress {:.3g} GPa; {}); flagged `Feature {} false` in {}",
-                     o.input, k, r.iterations, r.max_force, r.max_stress, r.message, mtpc::kRelaxConvergedFeature,
-                     o.output);
+        const std::string stress = o.relax.relax_cell ? fmt::format(", max stress {:.3g} GPa", r.max_stress) : "";
+        spdlog::warn("{}: configuration {} did not converge after {} iterations (max force {:.3g} eV/A{}; {}); "
+                     "flagged `Feature {} false` in {}",
+                     o.input, k, r.iterations, r.max_force, stress, r.message, mtpc::kRelaxConvergedFeature, o.output);
     }
 }
 
