@@ -190,3 +190,21 @@ TEST(NeighborList, CutoffTooLargeForTheCellIsAnInputErrorSayingTheBound) {
         }
     }
 }
+
+// Found by fuzz_cfg: a cell far thinner than the cutoff in one direction (volume still positive)
+// made the image range overflow an int and the scan run without end.
+TEST(NeighborList, CellThinnerThanAnyAtomIsAnInputErrorNotAHang) {
+    mtpc::Configuration cfg;
+    cfg.periodic = true;
+    cfg.lattice << 1e-9, 0, 0,  //
+        0, 1e5, 0,              //
+        0, 0, 1e5;
+    cfg.positions = {Eigen::Vector3d(0, 0, 0)};
+    cfg.types = {0};
+    try {
+        mtpc::NeighborList nl(cfg, 5.0, "thin.cfg: configuration 1");
+        ADD_FAILURE() << "accepted";
+    } catch (const mtpc::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("the cell is too thin"), std::string::npos) << e.what();
+    }
+}

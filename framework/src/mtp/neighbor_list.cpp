@@ -35,6 +35,10 @@ void limit_bins(std::array<int, 3>& nb, int n_atoms) {
     }
 }
 
+/// Bins (periodic images of the cell's bins) scanned per atom at most: a 2 Å cell with a 20 Å
+/// cutoff scans 21³ ≈ 10⁴; a cell a millionth of an Ångström thin would scan without end.
+constexpr double kMaxBinVisits = 1e6;
+
 /// Refuses a periodic cutoff whose lists could not be held: the expected neighbour count per atom
 /// is the atom density times the cutoff sphere's volume.
 void check_neighbor_density(int n, double volume, double cutoff, const std::string& context) {
@@ -106,11 +110,18 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
             nb[k] = bins_along(height[k], safe_cutoff);
         }
         limit_bins(nb, n);
+        double visits = 1;  // bins scanned per atom
         for (int k = 0; k < 3; ++k) {
             // Bins of width height/nb; points whose bins differ by more than `reach` are farther
             // apart (perpendicular to the faces) than the cutoff.  Cells thinner than the cutoff
             // (nb = 1) need several images: reach = ceil(cutoff / height).
-            reach[k] = std::max(1, int(std::ceil(safe_cutoff / (height[k] / nb[k]))));
+            const double r = std::max(1.0, std::ceil(safe_cutoff / (height[k] / nb[k])));
+            visits *= 2 * r + 1;
+            if (visits > kMaxBinVisits)
+                throw InputError(fmt::format("{}: the cell is too thin for a cutoff of {:.4g} Å (height {:.3g} Å along "
+                                             "lattice vector {}): a neighbour search would scan over {:.0e} images",
+                                             context, cutoff, height[k], k + 1, kMaxBinVisits));
+            reach[k] = int(r);
         }
         for (int i = 0; i < n; ++i) {
             Eigen::Vector3d s = (x(i).transpose() * inv).transpose();
