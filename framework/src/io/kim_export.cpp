@@ -48,7 +48,7 @@ std::string read_bytes(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void check_species(const std::vector<std::string>& species, int expected, const std::string& potential) {
+void check_symbols(const std::vector<std::string>& species, int expected, const std::string& potential) {
     if (int(species.size()) != expected)
         throw InputError("--species: " + std::to_string(species.size()) + " symbols, but " + potential + " has " +
                          std::to_string(expected) + " species");
@@ -128,7 +128,7 @@ void write_kim_items(const KimExport& e) {
     const MtpPotential pot = read_mtp(mtp_stream, mtp_file);
     if (!pot.trained()) throw InputError(mtp_file + ": an untrained potential (no moment_coeffs) cannot be exported");
     const MtpModel model(pot);  // the driver's own consistency checks, before anything is written
-    check_species(e.species, model.species_count(), mtp_file);
+    check_symbols(e.species, model.species_count(), mtp_file);
     const std::string name = e.name.empty() ? default_kim_model_name(e.potential, e.species) : e.name;
     if (!is_c_identifier(name)) throw InputError("--name: '" + name + "' is not a C identifier (KIM item names are)");
     const fs::path driver_in(e.driver_dir);
