@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake g++ libeigen3-dev libceres-dev libboost-dev libboost-filesystem-dev
           nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev
-          gnuplot-nox python3-ase python3-numpy
+          gnuplot-nox python3-ase python3-numpy clang
           lammps libkim-api-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do

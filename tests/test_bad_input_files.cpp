@@ -184,6 +184,14 @@ const std::vector<BadCase> kBadMtps = {
     {"moment_coeffs_unclosed", set(29, "moment_coeffs = {3.0, 4.0"), 29},
     {"moment_coeffs_without_species", erase(28, 28), 28},
     {"missing_alpha_moments_count", erase(21, 21), 0},
+    // issue 12: a misspelt key would silently leave the default in place (MLIP-2 rejects it too)
+    {"unknown_key_scalling", set(4, "scalling = 0.5"), 4},
+    {"stray_text_line", insert_before(21, "hello"), 21},
+    // issue 12: sizes bounded by the file's own contents or by what memory can hold
+    {"alpha_moments_count_huge", set(21, "alpha_moments_count = 1000000000"), 21},
+    {"alpha_moments_count_undefined_moment", set(21, "alpha_moments_count = 1000000"), 21},
+    {"species_count_huge", set(5, "species_count = 1000000"), 5},
+    {"radial_basis_size_huge", set(10, "\tradial_basis_size = 1000000000"), 10},
     {"empty_file", [](Lines& l) { l.clear(); }, 0},
 };
 

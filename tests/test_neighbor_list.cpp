@@ -150,3 +150,43 @@ TEST(NeighborList, ClosePairIsAnInputErrorNamingAtoms) {
 }
 
 }  // namespace
+
+// Hostile geometry (issue 12): absurd sizes must neither crash nor hang nor exhaust memory.
+TEST(NeighborList, HugeCellsAndFarApartAtomsHaveNoNeighbours) {
+    for (const double size : {3e7, 1e8, 1e9, 1e12}) {
+        mtpc::Configuration cell;
+        cell.periodic = true;
+        cell.lattice = Eigen::Matrix3d::Identity() * size;
+        cell.positions = {Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(size / 2, size / 3, 1.0)};
+        cell.types = {0, 0};
+        const mtpc::NeighborList periodic(cell, 5.0);
+        EXPECT_EQ(periodic.begin(1) - periodic.begin(0), 0) << "cubic cell of " << size << " Å";
+        mtpc::Configuration open = cell;
+        open.periodic = false;
+        open.positions.push_back(Eigen::Vector3d(size, size, size));
+        open.positions.push_back(Eigen::Vector3d(size, size, size + 2.0));
+        open.types = {0, 0, 0, 0};
+        const mtpc::NeighborList cluster(open, 5.0);
+        EXPECT_EQ(cluster.end(3) - cluster.begin(3), 1) << "open atoms " << size << " Å apart";
+    }
+}
+
+TEST(NeighborList, CutoffTooLargeForTheCellIsAnInputErrorSayingTheBound) {
+    mtpc::Configuration cfg;
+    cfg.periodic = true;
+    cfg.lattice = Eigen::Matrix3d::Identity() * 3.2;
+    cfg.positions = {Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(1.6, 1.6, 1.6)};
+    cfg.types = {0, 0};
+    EXPECT_NO_THROW(mtpc::NeighborList(cfg, 20.0));  // ~2,000 neighbours per atom: fine
+    for (const double cutoff : {200.0, 1e6}) {
+        try {
+            mtpc::NeighborList nl(cfg, cutoff, "x.cfg: configuration 1");
+            ADD_FAILURE() << "cutoff " << cutoff << " accepted";
+        } catch (const mtpc::InputError& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("x.cfg: configuration 1"), std::string::npos) << what;
+            EXPECT_NE(what.find("neighbours per atom"), std::string::npos) << what;
+            EXPECT_NE(what.find("1e+05"), std::string::npos) << what;
+        }
+    }
+}

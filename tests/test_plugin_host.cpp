@@ -7,6 +7,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/plugin/plugin_host.hpp"
@@ -99,6 +103,35 @@ TEST(PluginHost, CorruptFileIsSkippedWithReason) {
     const auto* f = failure_for(host, "corrupt");
     ASSERT_NE(f, nullptr);
     EXPECT_NE(f->reason.find("not a shared library"), std::string::npos) << f->reason;
+}
+
+// Files on the plugin path that dlopen must never see (issue 12): a FIFO (open blocks for ever), a
+// truncated library (mapping past its end is a bus error), a directory and a symbolic link loop.
+TEST(PluginHost, FilesThatAreNotLibrariesAreSkippedWithoutBlockingOrCrashing) {
+    const mtpc::test::TempDir dir("mtpc_hostile_plugins_");
+    const fs::path fifo = dir.path() / "libmtpc_fifo.so", truncated = dir.path() / "libmtpc_trunc.so",
+                   directory = dir.path() / "libmtpc_dir.so", loop = dir.path() / "libmtpc_loop.so";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    {
+        std::ifstream in(std::string(MTPC_PLUGIN_DIR) + "/libmtpc_radial_mf.so", std::ios::binary);
+        std::string head(20000, '\0');
+        in.read(head.data(), std::streamsize(head.size()));
+        std::ofstream(truncated, std::ios::binary).write(head.data(), in.gcount());
+    }
+    fs::create_directory(directory);
+    fs::create_symlink(loop, loop);
+    PluginHost host;
+    host.scan({dir.path().string(), loop.string()});
+    EXPECT_TRUE(host.plugins().empty());
+    const std::pair<fs::path, std::string> expected[] = {{fifo, "(a FIFO)"},
+                                                         {truncated, "truncated or corrupt ELF file"},
+                                                         {directory, "(a directory)"},
+                                                         {loop, "cannot examine"}};
+    for (const auto& [file, reason] : expected) {
+        const auto* f = failure_for(host, file.filename().string());
+        ASSERT_NE(f, nullptr) << file << " not reported";
+        EXPECT_NE(f->reason.find(reason), std::string::npos) << file << ": " << f->reason;
+    }
 }
 
 TEST(PluginHost, LibraryWithoutSymbolsIsSkippedWithReason) {

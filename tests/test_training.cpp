@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mtpc/core/directory_lock.hpp"
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
@@ -72,6 +73,21 @@ std::string error_of(const json& j, const std::string& path) {
         return e.what();
     }
     return "";
+}
+
+/// The (step, iteration) column pairs of a learning_curve.csv, in file order.
+std::vector<std::pair<int, int>> curve_steps_and_iterations(const fs::path& csv) {
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::pair<int, int>> out;
+    while (std::getline(in, line)) {
+        int step = 0, iteration = 0;
+        char optimizer[64];
+        if (std::sscanf(line.c_str(), "%d,%63[^,],%d", &step, optimizer, &iteration) == 3)
+            out.emplace_back(step, iteration);
+    }
+    return out;
 }
 
 }  // namespace
@@ -163,6 +179,88 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
         EXPECT_EQ(mtpc::test::read_file(dir_ / out / "base/seed-1/potential.mtp"), whole)
             << "resumed run differs from the uninterrupted one";
         EXPECT_FALSE(fs::exists(dir_ / out / "base/seed-1/checkpoint.json"));
+        // The learning curve holds each (step, iteration) once, as the uninterrupted run's does.
+        EXPECT_EQ(curve_steps_and_iterations(dir_ / out / "base/seed-1/learning_curve.csv"),
+                  curve_steps_and_iterations(dir_ / "whole/base/seed-1/learning_curve.csv"));
+    }
+}
+
+// ---- issue 12: resume only what can be resumed; one writer per output directory ------------
+
+/// An interrupted run of `m` in `out`, ready to be resumed.
+void interrupt(const json& m, const fs::path& manifest_file) {
+    mtpc::TrainOptions stop;
+    stop.quiet = true;
+    stop.stop_after_reports = 15;
+    EXPECT_THROW(mtpc::Trainer(mtpc::parse_manifest(m, manifest_file.string()), stop).run(), mtpc::TrainingInterrupted);
+}
+
+std::string resume_error(const json& m, const fs::path& manifest_file) {
+    mtpc::TrainOptions resume;
+    resume.quiet = true;
+    resume.resume = true;
+    try {
+        mtpc::Trainer(mtpc::parse_manifest(m, manifest_file.string()), resume).run();
+    } catch (const mtpc::InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST_F(TrainingFixture, ResumeUnderChangedSettingsIsRefusedNamingTheChange) {
+    json m = base_manifest("changed");
+    m["steps"][0]["options"]["restart_every"] = 10;
+    interrupt(m, dir_ / "changed.json");
+    json other = m;
+    other["loss"]["force_weight"] = 0.1;
+    other["threads"] = 2;  // threads do not change the result: not a change
+    const std::string msg = resume_error(other, dir_ / "changed.json");
+    EXPECT_NE(msg.find("changed since this checkpoint"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("/settings/loss/force_weight"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("threads"), std::string::npos) << msg;
+    EXPECT_EQ(resume_error(m, dir_ / "changed.json"), "");  // the same settings resume
+}
+
+TEST_F(TrainingFixture, EditedCheckpointIsRefused) {
+    json m = base_manifest("edited");
+    m["steps"][0]["options"]["restart_every"] = 10;
+    const fs::path ck = dir_ / "edited/base/seed-1/checkpoint.json";
+    for (const auto& [key, value] : std::vector<std::pair<std::string, json>>{
+             {"step", -1}, {"iterations_done", 1e12}, {"iterations_done", 151}, {"x", json::array({1, 2})}}) {
+        interrupt(m, dir_ / "edited.json");
+        json c = json::parse(mtpc::test::read_file(ck));
+        c[key] = value;
+        std::ofstream(ck) << c.dump();
+        const std::string msg = resume_error(m, dir_ / "edited.json");
+        EXPECT_NE(msg.find("checkpoint.json: " + key), std::string::npos) << key << " = " << value << ": " << msg;
+    }
+}
+
+TEST_F(TrainingFixture, VariantNamesArePlainUniqueDirectories) {
+    json m = base_manifest("variants");
+    m["variants"] = {{{"name", ".."}, {"set", json::object()}}};
+    EXPECT_NE(error_of(m, (dir_ / "v1.json").string()).find("variants[0].name: '..' is not a plain directory name"),
+              std::string::npos);
+    m["variants"] = {{{"name", "a"}, {"set", json::object()}}, {{"name", "a"}, {"set", json::object()}}};
+    EXPECT_NE(error_of(m, (dir_ / "v2.json").string()).find("variants[1].name: 'a' is used by another variant"),
+              std::string::npos);
+    m["variants"] = {{{"name", "a b"}, {"set", json::object()}}, {{"name", "a_b"}, {"set", json::object()}}};
+    EXPECT_NE(error_of(m, (dir_ / "v3.json").string()).find("would share the directory a_b"), std::string::npos);
+    m["variants"] = {{{"name", "a"}, {"set", {{"output.directory", "/tmp/elsewhere"}}}}};
+    EXPECT_NE(error_of(m, (dir_ / "v4.json").string()).find("'output.directory' cannot vary"), std::string::npos);
+}
+
+TEST_F(TrainingFixture, OutputDirectoryHasOneWriterAtATime) {
+    const json m = base_manifest("locked");
+    fs::create_directories(dir_ / "locked");
+    const mtpc::DirectoryLock held((dir_ / "locked").string());
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    try {
+        mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "locked.json").string()), opt).run();
+        ADD_FAILURE() << "a second writer was let in";
+    } catch (const mtpc::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("another mtpc process is writing"), std::string::npos) << e.what();
     }
 }
 
@@ -298,6 +396,10 @@ TEST_F(TrainingFixture, BadPluginOptionIsRejectedWithPath) {
     m2["steps"][0]["options"]["max_iteration"] = 5;
     const auto e2 = error_of(m2, (dir_ / "bad2.json").string());
     EXPECT_NE(e2.find("steps[0].options: bfgs: unknown option 'max_iteration'"), std::string::npos) << e2;
+    json m3 = base_manifest("bad");  // issue 12: out of range says the range, not "must be an integer"
+    m3["steps"][0]["options"]["max_iterations"] = 1000000000;
+    const auto e3 = error_of(m3, (dir_ / "bad3.json").string());
+    EXPECT_NE(e3.find("'max_iterations' must be an integer in [0, 100000000], found 1000000000"), std::string::npos) << e3;
 }
 
 TEST_F(TrainingFixture, MissingRequiredKeyIsRejectedWithPath) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "command_registry.hpp"
+#include "mtpc/core/atomic_file.hpp"
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/read_configurations.hpp"
@@ -26,8 +27,12 @@ struct CalcEfsOptions {
 };
 
 void calc_efs(const CalcEfsOptions& o) {
+    // Refused before the work, not after it.
+    mtpc::check_output_path(o.output);
+    mtpc::check_output_is_not_an_input(o.output, {o.potential, o.input});
     const mtpc::MtpModel model(mtpc::read_mtp(o.potential));
     std::vector<mtpc::Configuration> cfgs = mtpc::read_configurations(o.input, o.species);
+    mtpc::require_configurations(cfgs, o.input);
     mtpc::check_species(cfgs, model.species_count(), o.input);
     const int n = int(cfgs.size());
     // Exceptions must not leave an OpenMP region: keep each configuration's error, report the
@@ -70,7 +75,7 @@ mtpc::cli::Registrar reg(30, [](CLI::App& app) {
         ->delimiter(',');
     cmd->add_option("output", opts->output, "Output configurations (.cfg), written atomically")->required();
     cmd->add_option("--threads", opts->threads, "Threads (over configurations); results do not depend on it")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 1024));
     cmd->callback([opts] { calc_efs(*opts); });
 });
 

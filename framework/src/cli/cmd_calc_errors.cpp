@@ -27,6 +27,7 @@ struct CalcErrorsOptions {
 void calc_errors(const CalcErrorsOptions& o) {
     const mtpc::MtpModel model(mtpc::read_mtp(o.potential));
     const auto cfgs = mtpc::read_configurations(o.database, o.species);
+    mtpc::require_configurations(cfgs, o.database);
     mtpc::check_species(cfgs, model.species_count(), o.database);
     // One evaluation serves the overall report, the groups and the min_dist check.
     std::vector<double> smallest;
@@ -55,7 +56,7 @@ mtpc::cli::Registrar reg(31, [](CLI::App& app) {
     cmd->add_option("--species", opts->species, "Chemical symbols in type order, for XYZ input (e.g. Nb,Mo,Ta,W)")
         ->delimiter(',');
     cmd->add_option("--threads", opts->threads, "Threads (over configurations); results do not depend on it")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 1024));
     cmd->add_flag("--json", opts->json, "Print the report as JSON");
     cmd->add_option("--by-feature", opts->by_feature,
                     "Also report errors per value of the configurations' `Feature NAME value` lines")

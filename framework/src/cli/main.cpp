@@ -3,10 +3,20 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <exception>
 #include <iostream>
 
 #include "command_registry.hpp"
+#include "mtpc/core/atomic_file.hpp"
+
+namespace {
+/// Output that could not be written (a full disk, a closed pipe) is an error, not a success.
+bool stdout_written() {
+    std::cout.flush();
+    return std::cout.good() && std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+}
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"mtpc: train and run (compressed) Moment Tensor Potentials"};
@@ -19,6 +29,7 @@ int main(int argc, char** argv) {
     app.add_flag_callback("-v,--verbose", [] { spdlog::set_level(spdlog::level::debug); },
                           "Log debugging details to stderr");
     mtpc::cli::add_registered_commands(app);
+    mtpc::install_temporary_file_cleanup();  // an interrupted write leaves no temporary behind
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -38,6 +49,10 @@ int main(int argc, char** argv) {
     }
     if (app.get_subcommands().empty()) {
         std::cout << app.help();
+    }
+    if (!stdout_written()) {
+        std::cerr << "mtpc: error: cannot write to standard output\n";
+        return 1;
     }
     return 0;
 }

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <ostream>
 #include <string_view>
+#include <unordered_set>
 
 #include "mtpc/core/atomic_file.hpp"
 #include "mtpc/core/error.hpp"
@@ -214,9 +215,13 @@ private:
         const bool has_id = std::find(columns.begin(), columns.end(), Column::Id) != columns.end();
 
         const std::size_t n = static_cast<std::size_t>(size_);
+        if (n > scan_.remaining_bytes() / 2)
+            throw scan_.error("AtomData: Size is " + std::to_string(n) + " but the rest of the file cannot hold " +
+                              std::to_string(n) + " atom rows");
         cfg_.types.assign(n, 0);
         cfg_.positions.assign(n, Eigen::Vector3d::Zero());
         cfg_.ids.resize(n);
+        ids_seen_.clear();
         if (force == 3) cfg_.forces.assign(n, Eigen::Vector3d::Zero());
         cfg_.extra_atom_values.assign(cfg_.extra_atom_columns.size(), std::vector<double>(n, 0.0));
 
@@ -243,6 +248,8 @@ private:
                     if (!io_detail::parse_int(tok, v))
                         throw scan_.error("AtomData: " + names[k] + " '" + std::string(tok) + "' is not an integer");
                     if (columns[k] == Column::Id) {
+                        if (!ids_seen_.insert(v).second)
+                            throw scan_.error("AtomData: atom id " + std::to_string(v) + " given twice");
                         cfg_.ids[i] = v;
                     } else {
                         if (v < 0) throw scan_.error("AtomData: negative type " + std::string(tok));
@@ -330,6 +337,7 @@ private:
     bool direct_only_ = false;
     long atom_data_line_ = 0;
     std::vector<std::string_view> tokens_;
+    std::unordered_set<int> ids_seen_;  ///< ids of the current configuration: each atom once
 };
 
 std::vector<Configuration> parse_cfg_text(std::string_view text, const std::string& name) {
@@ -460,15 +468,11 @@ void append_cfg(std::string& out, const Configuration& c) {
 }  // namespace
 
 std::vector<Configuration> read_cfg(std::istream& in, const std::string& name) {
-    const std::string text = io_detail::slurp(in);
-    if (in.bad()) throw InputError(name, 0, "read error");
-    return parse_cfg_text(text, name);
+    return parse_cfg_text(io_detail::slurp(in, name), name);
 }
 
 std::vector<Configuration> read_cfg(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, std::string("cannot open for reading: ") + std::strerror(errno));
-    return read_cfg(in, path);
+    return parse_cfg_text(io_detail::read_text_file(path), path);
 }
 
 void write_cfg(std::ostream& out, const std::vector<Configuration>& cfgs) {

@@ -223,6 +223,8 @@ private:
         }
 
         const std::size_t count = static_cast<std::size_t>(n);
+        if (count > scan_.remaining_bytes() / 2)
+            throw scan_.error("the frame's atom count " + std::to_string(count) + " is more than the rest of the file can hold");
         cfg.types.resize(count);
         cfg.positions.resize(count);
         cfg.ids.resize(count);
@@ -262,11 +264,7 @@ private:
 }  // namespace
 
 std::vector<Configuration> read_extxyz(const std::string& path, const std::map<std::string, int>& species) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, std::string("cannot open for reading: ") + std::strerror(errno));
-    const std::string text = io_detail::slurp(in);
-    if (in.bad()) throw InputError(path, 0, "read error");
-    return ExtxyzReader(text, path, species).read();
+    return ExtxyzReader(io_detail::read_text_file(path), path, species).read();
 }
 
 }  // namespace mtpc

@@ -1,7 +1,7 @@
 // MLIP-2 `.mtp` (version 1.1.0) reader, writer and consistency check.
 //
 // The reader accepts the keys in any order (MLIP-2 writes a fixed order), lists spread over
-// several lines, and keeps lines with unknown keys verbatim.  Every inconsistency is reported as
+// several lines; an unknown key is an error (as in MLIP-2).  Every inconsistency is reported as
 // "FILE:LINE: message" with the line of the key concerned.  The writer prints doubles with 17
 // significant digits ("%.16e"), so write -> read gives back bit-identical numbers.
 #include "mtpc/io/mtp_io.hpp"
@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <algorithm>
 #include <map>
 #include <ostream>
 #include <string_view>
@@ -26,6 +27,28 @@ using io_detail::LineScanner;
 
 /// Line of a key in the file being checked (0 when unknown, e.g. for an in-memory potential).
 using LineOf = std::function<long(const std::string& key)>;
+
+/// Bounds on the sizes a file can declare, far above any practical MTP (N_T ≤ 10, N_b ≤ 20,
+/// N_f ≤ 10 in published fits) but low enough that what they size fits in memory.
+constexpr int kMaxSpecies = 256;
+constexpr int kMaxRadialBasisSize = 1000;
+constexpr int kMaxRadialFuncs = 1000;
+constexpr double kMaxRadialCoefficients = 1e8;  // N_T² N_f N_b doubles: 800 MB
+
+template <class Fail>
+void check_size_bounds(const MtpPotential& pot, const Fail& fail) {
+    const auto bound = [&](const char* key, int value, int limit) {
+        if (value > limit)
+            fail(key, std::string(key) + " " + std::to_string(value) + " exceeds the supported " + std::to_string(limit));
+    };
+    bound("species_count", pot.species_count, kMaxSpecies);
+    bound("radial_basis_size", pot.radial_basis_size, kMaxRadialBasisSize);
+    bound("radial_funcs_count", pot.radial_funcs_count, kMaxRadialFuncs);
+    const double radial = double(pot.species_count) * pot.species_count * pot.radial_funcs_count * pot.radial_basis_size;
+    if (radial > kMaxRadialCoefficients)
+        fail("radial_basis_size", "species_count^2 * radial_funcs_count * radial_basis_size = " +
+                                      std::to_string(static_cast<long long>(radial)) + " radial coefficients exceed the supported 1e8");
+}
 
 void validate(const MtpPotential& pot, const std::string& name, const LineOf& line_of) {
     const auto fail = [&](const std::string& key, const std::string& msg) {
@@ -46,6 +69,7 @@ void validate(const MtpPotential& pot, const std::string& name, const LineOf& li
     if (pot.radial_basis_size <= 0) fail("radial_basis_size", "radial_basis_size must be positive");
     if (pot.radial_funcs_count <= 0) fail("radial_funcs_count", "radial_funcs_count must be positive");
     if (pot.alpha_moments_count <= 0) fail("alpha_moments_count", "alpha_moments_count must be positive");
+    check_size_bounds(pot, fail);
 
     const int basic = static_cast<int>(pot.alpha_index_basic.size());
     const int moments = pot.alpha_moments_count;
@@ -62,6 +86,14 @@ void validate(const MtpPotential& pot, const std::string& name, const LineOf& li
         if (b[1] < 0 || b[2] < 0 || b[3] < 0)
             fail("alpha_index_basic", "alpha_index_basic entry " + std::to_string(k) + ": negative power");
     }
+    // Every moment past the basic ones is the product of two others, so there are at most as many
+    // as products: this bounds the count by the file's own contents before anything is sized by it.
+    if (std::size_t(moments) > std::size_t(basic) + pot.alpha_index_times.size())
+        fail("alpha_moments_count", "alpha_moments_count " + std::to_string(moments) + " is more than the " +
+                                        std::to_string(basic) + " basic moments plus the " +
+                                        std::to_string(pot.alpha_index_times.size()) + " products that define the others");
+    std::vector<char> defined(std::size_t(moments), 0);
+    std::fill(defined.begin(), defined.begin() + basic, 1);
     for (std::size_t k = 0; k < pot.alpha_index_times.size(); ++k) {
         const auto& t = pot.alpha_index_times[k];
         const std::string entry = "alpha_index_times entry " + std::to_string(k) + ": ";
@@ -70,7 +102,12 @@ void validate(const MtpPotential& pot, const std::string& name, const LineOf& li
         if (t[3] < basic || t[3] >= moments)
             fail("alpha_index_times", entry + "target " + std::to_string(t[3]) + " must be in [" + std::to_string(basic) +
                                           ", " + std::to_string(moments) + ") (non-basic moments only)");
+        defined[std::size_t(t[3])] = 1;
     }
+    for (int k = basic; k < moments; ++k)
+        if (!defined[std::size_t(k)])
+            fail("alpha_moments_count", "moment " + std::to_string(k) + " is below alpha_moments_count " +
+                                            std::to_string(moments) + " but no alpha_index_times entry computes it");
     if (pot.alpha_moment_mapping.empty()) fail("alpha_moment_mapping", "alpha_moment_mapping is empty");
     for (const int m : pot.alpha_moment_mapping)
         if (m < 0 || m >= moments)
@@ -138,6 +175,29 @@ private:
     std::size_t i_ = 0;
 };
 
+constexpr const char* kKnownKeys[] = {"version", "potential_name", "scaling", "species_count", "potential_tag",
+                                      "radial_basis_type", "min_dist", "max_dist", "radial_basis_size",
+                                      "radial_funcs_count", "radial_coeffs", "alpha_moments_count",
+                                      "alpha_index_basic_count", "alpha_index_basic", "alpha_index_times_count",
+                                      "alpha_index_times", "alpha_scalar_moments", "alpha_moment_mapping",
+                                      "species_coeffs", "moment_coeffs"};
+
+/// Levenshtein distance, for "did you mean" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
 class MtpReader {
 public:
     MtpReader(std::string_view text, std::string name) : scan_(text, std::move(name)) {}
@@ -150,7 +210,7 @@ public:
             const std::size_t eq = trimmed.find('=');
             const std::string key(io_detail::trim(trimmed.substr(0, eq)));
             const std::string_view value = eq == std::string_view::npos ? std::string_view() : io_detail::trim(trimmed.substr(eq + 1));
-            if (!dispatch(key, value, eq != std::string_view::npos)) pot_.unknown_lines.emplace_back(*line);
+            if (!dispatch(key, value, eq != std::string_view::npos)) reject_unknown(key, eq != std::string_view::npos);
         }
         finish();
         return std::move(pot_);
@@ -165,6 +225,16 @@ private:
         } while (io_detail::is_blank(*line));
         if (io_detail::trim(*line) != "MTP")
             throw scan_.error("first line must be 'MTP', found '" + std::string(io_detail::trim(*line)) + "'");
+    }
+
+    /// An unknown key is an error, as in MLIP-2: ignoring a misspelt `scaling` would silently
+    /// evaluate a different potential.
+    [[noreturn]] void reject_unknown(const std::string& key, bool has_eq) {
+        if (!has_eq) throw scan_.error("unexpected line '" + key + "' (not 'key = value')");
+        std::string hint;
+        for (const char* known : kKnownKeys)
+            if (edit_distance(key, known) <= 2) hint = " (did you mean '" + std::string(known) + "'?)";
+        throw scan_.error("unknown key '" + key + "'" + hint);
     }
 
     /// Records that `key` appears at the current line; a key given twice is an error.
@@ -339,6 +409,9 @@ private:
         const long block_line = scan_.line_no();
         if (pot_.species_count <= 0 || pot_.radial_basis_size <= 0 || pot_.radial_funcs_count <= 0)
             throw scan_.error("radial_coeffs before species_count, radial_basis_size and radial_funcs_count");
+        check_size_bounds(pot_, [&](const std::string& key, const std::string& msg) {
+            throw scan_.error_at(line_of_[key], msg);
+        });
         const int nt = pot_.species_count, nf = pot_.radial_funcs_count, nb = pot_.radial_basis_size;
         pot_.radial_coeffs.assign(static_cast<std::size_t>(nt) * nt * nf * nb, 0.0);
         std::vector<char> seen(static_cast<std::size_t>(nt) * nt, 0);
@@ -500,10 +573,6 @@ std::string format_mtp(const MtpPotential& pot) {
         append_list(out, pot.moment_coeffs, append_double);
         out += '\n';
     }
-    for (const std::string& line : pot.unknown_lines) {
-        out += line;
-        out += '\n';
-    }
     return out;
 }
 
@@ -514,15 +583,11 @@ void validate_mtp(const MtpPotential& pot, const std::string& name) {
 }
 
 MtpPotential read_mtp(std::istream& in, const std::string& name) {
-    const std::string text = io_detail::slurp(in);
-    if (in.bad()) throw InputError(name, 0, "read error");
-    return MtpReader(text, name).read();
+    return MtpReader(io_detail::slurp(in, name), name).read();
 }
 
 MtpPotential read_mtp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, std::string("cannot open for reading: ") + std::strerror(errno));
-    return read_mtp(in, path);
+    return MtpReader(io_detail::read_text_file(path), path).read();
 }
 
 void write_mtp(std::ostream& out, const MtpPotential& pot) {

@@ -19,8 +19,14 @@ std::vector<Configuration> read_configurations(const std::string& path, const st
     if (species.empty())
         throw InputError(path + ": extended XYZ names elements; give the species in type order (e.g. --species Nb,Mo,Ta,W)");
     std::map<std::string, int> map;
-    for (size_t k = 0; k < species.size(); ++k) map[species[k]] = static_cast<int>(k);
+    for (size_t k = 0; k < species.size(); ++k)
+        if (!map.emplace(species[k], static_cast<int>(k)).second)
+            throw InputError(path + ": species '" + species[k] + "' given twice in the species list");
     return read_extxyz(path, map);
+}
+
+void require_configurations(const std::vector<Configuration>& cfgs, const std::string& path) {
+    if (cfgs.empty()) throw InputError(path + ": holds no configurations");
 }
 
 }  // namespace mtpc

@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <cmath>
 #include <cstddef>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <istream>
 #include <iterator>
 #include <optional>
@@ -20,8 +24,25 @@
 namespace mtpc::io_detail {
 
 /// Everything a stream holds, read in one go (the readers then work on string_views into it).
-inline std::string slurp(std::istream& in) {
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+/// The whole stream; a read error (libstdc++ throws from the stream buffer, e.g. reading a
+/// directory) becomes an InputError naming `name`.
+inline std::string slurp(std::istream& in, const std::string& name) {
+    try {
+        std::string text(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
+        if (in.bad()) throw InputError(name, 0, "read error");
+        return text;
+    } catch (const std::ios_base::failure& e) {
+        throw InputError(name, 0, std::string("read error: ") + e.what());
+    }
+}
+
+/// The whole file at `path`: a directory, or a file that cannot be opened, is an InputError.
+inline std::string read_text_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, "is a directory, not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, 0, std::string("cannot open for reading: ") + std::strerror(errno));
+    return slurp(in, path);
 }
 
 /// Steps through a text buffer line by line, tracking 1-based line numbers for error messages.
@@ -50,6 +71,9 @@ public:
     }
 
     [[nodiscard]] long line_no() const { return line_no_; }  ///< number of the line last returned
+    /// Bytes not yet returned: a bound on what the rest of the text can describe (each row of a
+    /// table takes at least two bytes), checked before sizing anything by a count from the file.
+    [[nodiscard]] std::size_t remaining_bytes() const { return text_.size() - pos_; }
     [[nodiscard]] const std::string& name() const { return name_; }
 
     /// An InputError at the line last returned.

@@ -16,15 +16,33 @@ namespace {
 /// Floor division for possibly negative numerators (C++ rounds towards zero).
 int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+/// Bins of at least one cutoff along a length; clamped so that the grid's size stays an int even
+/// for absurd lengths (limit_bins then shrinks it further).
+int bins_along(double length, double cutoff) {
+    const double bins = std::floor(length / cutoff);
+    return bins >= 1 ? int(std::min(bins, double(1 << 20))) : 1;
+}
+
 /// Keeps the bin grid proportional to the atom count: big, sparse cells would otherwise
 /// allocate (and scan) many empty bins.  Halving a bin count only widens bins, which keeps
-/// every bin at least one cutoff wide, so correctness does not depend on this.
+/// every bin at least one cutoff wide, so correctness does not depend on this.  The product is
+/// formed in floating point: three counts of 10^6 overflow a 64-bit integer.
 void limit_bins(std::array<int, 3>& nb, int n_atoms) {
-    const long limit = 4L * n_atoms + 64;
-    while (long(nb[0]) * nb[1] * nb[2] > limit) {
+    const double limit = 4.0 * n_atoms + 64;
+    while (double(nb[0]) * nb[1] * nb[2] > limit) {
         int k = int(std::max_element(nb.begin(), nb.end()) - nb.begin());
         nb[k] = std::max(1, nb[k] / 2);
     }
+}
+
+/// Refuses a periodic cutoff whose lists could not be held: the expected neighbour count per atom
+/// is the atom density times the cutoff sphere's volume.
+void check_neighbor_density(int n, double volume, double cutoff, const std::string& context) {
+    const double expected = n / volume * (4.0 / 3.0) * M_PI * cutoff * cutoff * cutoff;
+    if (expected > NeighborList::kMaxNeighborsPerAtom)
+        throw InputError(fmt::format("{}: a cutoff of {:.4g} Å gives about {:.3g} neighbours per atom in this cell "
+                                     "(at most {:.0e} are supported)",
+                                     context, cutoff, expected, NeighborList::kMaxNeighborsPerAtom));
 }
 
 }  // namespace
@@ -77,14 +95,16 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
         for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 3; ++c) L(r, c) = lattice[3 * r + c];
         const double volume = std::abs(L.determinant());
-        if (!(volume > 1e-9)) throw InputError(context + ": the Supercell is degenerate (zero volume)");
+        if (!(volume > 1e-9) || !std::isfinite(volume))
+            throw InputError(context + ": the Supercell is degenerate (zero or non-finite volume)");
+        check_neighbor_density(n, volume, cutoff, context);
         const Eigen::Matrix3d inv = L.inverse();
         // Distance between opposite faces of the cell, per lattice direction.
         double height[3];
         for (int k = 0; k < 3; ++k) {
             const Eigen::Vector3d cross = L.row((k + 1) % 3).cross(L.row((k + 2) % 3)).transpose();
             height[k] = volume / cross.norm();
-            nb[k] = std::max(1, int(std::floor(height[k] / safe_cutoff)));
+            nb[k] = bins_along(height[k], safe_cutoff);
         }
         limit_bins(nb, n);
         for (int k = 0; k < 3; ++k) {
@@ -109,7 +129,7 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
             hi = hi.cwiseMax(x(i));
         }
         const Eigen::Vector3d extent = hi - lo;
-        for (int k = 0; k < 3; ++k) nb[k] = std::max(1, int(std::floor(extent[k] / safe_cutoff)));
+        for (int k = 0; k < 3; ++k) nb[k] = bins_along(extent[k], safe_cutoff);
         limit_bins(nb, n);
         for (int i = 0; i < n; ++i)
             for (int k = 0; k < 3; ++k) frac[i][k] = extent[k] > 0 ? (x(i)[k] - lo[k]) / extent[k] : 0.0;

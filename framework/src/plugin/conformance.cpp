@@ -95,7 +95,11 @@ void check_metadata(const PluginRecord& rec, std::vector<CheckResult>& out) {
             return fail(std::string("not valid JSON: ") + e.what());
         }
         if (!j.is_object()) return fail("valid JSON but not an object of option names");
-        return pass(fmt::format("JSON object with {} option(s)", j.size()));
+        const bool has_examples = j.contains("examples");
+        if (has_examples && !(j["examples"].is_array() && !j["examples"].empty() && j["examples"][0].is_object()))
+            return fail("\"examples\" must be a non-empty array of option objects");
+        return pass(fmt::format("JSON object with {} option(s){}", j.size() - (has_examples ? 1 : 0),
+                                has_examples ? " and examples" : ""));
     });
 }
 
@@ -575,6 +579,13 @@ std::string test_options(const PluginRecord& record, const CheckSettings& settin
         j["n_funcs"] = settings.n_funcs;
         j["n_basis"] = settings.n_basis;
     }
+    // The schema's first example supplies required options (radial-mf's rank, ...): a plugin
+    // must pass its checks without the author having to remember them.
+    const auto schema = nlohmann::json::parse(record.options_schema.empty() ? "{}" : record.options_schema, nullptr,
+                                              /*allow_exceptions=*/false);
+    if (schema.is_object() && schema.contains("examples") && schema["examples"].is_array() &&
+        !schema["examples"].empty() && schema["examples"][0].is_object())
+        j.update(schema["examples"][0]);
     nlohmann::json extra;
     try {
         extra = nlohmann::json::parse(settings.extra_options_json.empty() ? "{}" : settings.extra_options_json);

@@ -4,6 +4,8 @@
 #include <boost/dll/shared_library.hpp>
 #include <spdlog/spdlog.h>
 
+#include <elf.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -70,8 +72,8 @@ void PluginHost::scan(const std::vector<std::string>& path) {
             }
             std::sort(files.begin(), files.end());  // deterministic order
             for (const auto& f : files) load(f);
-        } else if (fs::exists(entry, ec)) {
-            load(entry);
+        } else if (fs::exists(entry, ec) || fs::is_symlink(entry, ec)) {
+            load(entry);  // load() says why it is not a plugin (a FIFO, a link loop, ...)
         } else {
             spdlog::debug("plugin path entry '{}' does not exist", entry);
         }
@@ -79,13 +81,49 @@ void PluginHost::scan(const std::vector<std::string>& path) {
 }
 
 namespace {
-// Reads the first bytes: dlopen on a non-ELF file gives an obscure message, this gives a clear one.
-bool looks_like_elf(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::array<char, 4> magic{};
-    in.read(magic.data(), 4);
-    return in.gcount() == 4 && magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+const char* file_kind(fs::file_type t) {
+    switch (t) {
+        case fs::file_type::directory: return "a directory";
+        case fs::file_type::fifo: return "a FIFO";
+        case fs::file_type::socket: return "a socket";
+        case fs::file_type::block: return "a block device";
+        case fs::file_type::character: return "a character device";
+        default: return "not a regular file";
+    }
 }
+
+}  // namespace
+
+std::string plugin_file_problem(const std::string& file) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(file, ec);
+    if (ec) return "cannot examine: " + ec.message();  // e.g. a symbolic link loop
+    if (st.type() != fs::file_type::regular) return std::string("not a shared library (") + file_kind(st.type()) + ")";
+    const auto size = fs::file_size(file, ec);
+    if (ec) return "cannot examine: " + ec.message();
+    std::ifstream in(file, std::ios::binary);
+    Elf64_Ehdr h{};
+    in.read(reinterpret_cast<char*>(&h), sizeof h);
+    if (in.gcount() < 4 || std::memcmp(h.e_ident, ELFMAG, SELFMAG) != 0) return "not a shared library (no ELF header)";
+    if (std::size_t(in.gcount()) < sizeof h || h.e_ident[EI_CLASS] != ELFCLASS64)
+        return "not a 64-bit ELF shared library";
+    // The tables the loader reads, and every segment it maps, must lie inside the file.
+    const auto inside = [size](std::uint64_t offset, std::uint64_t bytes) { return offset <= size && bytes <= size - offset; };
+    if (!inside(h.e_phoff, std::uint64_t(h.e_phnum) * h.e_phentsize) ||
+        !inside(h.e_shoff, std::uint64_t(h.e_shnum) * h.e_shentsize) || h.e_phentsize != sizeof(Elf64_Phdr))
+        return "truncated or corrupt ELF file (" + std::to_string(size) + " bytes; its headers point past the end)";
+    in.seekg(std::streamoff(h.e_phoff));
+    for (int k = 0; k < h.e_phnum; ++k) {
+        Elf64_Phdr ph{};
+        in.read(reinterpret_cast<char*>(&ph), sizeof ph);
+        if (!in || !inside(ph.p_offset, ph.p_filesz))
+            return "truncated or corrupt ELF file (" + std::to_string(size) + " bytes; segment " + std::to_string(k) +
+                   " ends past the end)";
+    }
+    return "";
+}
+
+namespace {
 
 std::string one_line(std::string s) {
     std::replace(s.begin(), s.end(), '\n', ' ');
@@ -99,7 +137,7 @@ bool PluginHost::load(const std::string& file) {
         spdlog::debug("plugin {} skipped: {}", file, reason);
         return false;
     };
-    if (!looks_like_elf(file)) return fail("not a shared library (no ELF header)");
+    if (const std::string problem = plugin_file_problem(file); !problem.empty()) return fail(problem);
 
     auto lib = std::make_shared<boost::dll::shared_library>();
     try {

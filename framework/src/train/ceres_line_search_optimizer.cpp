@@ -64,11 +64,15 @@ private:
     int nx_, offset_;
 };
 
+/// Integer options are bounded above too: 10^8 iterations is weeks of the smallest fit.
+constexpr long long kMaxIntOption = 100000000;
+
 int int_option(const nlohmann::json& o, const std::string& method, const char* key, int def, int lo) {
     if (!o.contains(key)) return def;
     const auto& v = o.at(key);
-    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > 100000000)
-        throw InputError(method + ": option '" + key + "' must be an integer ≥ " + std::to_string(lo));
+    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > kMaxIntOption)
+        throw InputError(method + ": option '" + key + "' must be an integer in [" + std::to_string(lo) + ", " +
+                         std::to_string(kMaxIntOption) + "], found " + v.dump());
     return v.get<int>();
 }
 double double_option(const nlohmann::json& o, const std::string& method, const char* key, double def) {

@@ -1,5 +1,6 @@
 #include "mtpc/train/manifest.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -177,6 +178,26 @@ ConvergenceOptions parse_convergence(const json& doc, const std::string& path) {
     return c;
 }
 
+/// A sweep's variant name made usable as one directory name ('/' in a swept path value).
+std::string directory_name(std::string name) {
+    std::replace(name.begin(), name.end(), '/', '_');
+    return name;
+}
+
+/// Variant names are directory names under output.directory: plain, and each used once (two
+/// variants of one name would write into, and be averaged as, one).
+void check_variant_names(const std::vector<VariantSpec>& variants, const std::string& path) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < variants.size(); ++i) {
+        const std::string& name = variants[i].name;
+        const std::string where = path + ": variants[" + std::to_string(i) + "].name: ";
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+            name.find('\0') != std::string::npos)
+            throw InputError(where + "'" + name + "' is not a plain directory name (no '/', not '.' or '..')");
+        if (!seen.insert(name).second) throw InputError(where + "'" + name + "' is used by another variant");
+    }
+}
+
 }  // namespace
 
 Manifest parse_manifest(const json& doc, const std::string& path) {
@@ -283,8 +304,9 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
         if (!vals.is_array() || vals.empty()) sw.fail("values", "must be a non-empty array");
         sw.finish();
         if (split_dotted(param).empty()) sw.fail("parameter", "must be a dotted path such as radial.options.rank");
-        for (const auto& v : vals) m.variants.push_back({param + "=" + v.dump(), json{{param, v}}});
+        for (const auto& v : vals) m.variants.push_back({directory_name(param + "=" + v.dump()), json{{param, v}}});
     }
+    check_variant_names(m.variants, path);
 
     m.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
     {
@@ -299,9 +321,13 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
 
     // Every variant must itself be a valid manifest: check them all now, not halfway through.
     for (size_t i = 0; i < m.variants.size(); ++i) {
-        for (auto it = m.variants[i].set.begin(); it != m.variants[i].set.end(); ++it)
+        for (auto it = m.variants[i].set.begin(); it != m.variants[i].set.end(); ++it) {
             if (split_dotted(it.key()).empty())
                 throw InputError(path + ": variants[" + std::to_string(i) + "].set: bad path '" + it.key() + "'");
+            if (it.key() == "output" || it.key().rfind("output.directory", 0) == 0)
+                throw InputError(path + ": variants[" + std::to_string(i) + "].set: '" + it.key() +
+                                 "' cannot vary: every variant writes to output.directory/<variant name>");
+        }
         (void)apply_variant(m, m.variants[i]);
     }
     return m;
@@ -339,13 +365,17 @@ Manifest apply_variant(const Manifest& base, const VariantSpec& variant) {
 }
 
 Manifest load_manifest(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw InputError(path + ": is a directory, not a manifest file");
     std::ifstream in(path);
     if (!in) throw InputError(path + ": cannot open manifest");
     json doc;
     try {
         doc = json::parse(in);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
         throw InputError(path + ": not valid JSON: " + e.what());
+    } catch (const std::ios_base::failure& e) {
+        throw InputError(path + ": read error: " + e.what());
     }
     return parse_manifest(doc, path);
 }

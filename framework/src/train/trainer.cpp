@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <utility>
 
 #include "mtpc/core/atomic_file.hpp"
+#include "mtpc/core/directory_lock.hpp"
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
@@ -94,6 +96,19 @@ std::string sanitize(const std::string& s) {
     return out.empty() ? "run" : out;
 }
 
+/// A finished run's metrics.json, reused by --resume, with its summary.
+std::pair<json, RunSummary> read_finished_metrics(const fs::path& file) {
+    std::ifstream in(file);
+    try {
+        json j = json::parse(in);
+        RunSummary r = RunSummary::from_json(j);
+        return {std::move(j), std::move(r)};
+    } catch (const json::exception& e) {
+        throw InputError(file.string() + ": not a valid metrics file (delete the run's directory to train it again): " +
+                         e.what());
+    }
+}
+
 }  // namespace
 
 std::string radial_options_text(const Manifest& m, const sdk::RadialShape& shape) {
@@ -106,7 +121,11 @@ std::string radial_options_text(const Manifest& m, const sdk::RadialShape& shape
 
 const std::vector<Configuration>& Trainer::Impl::configs(const std::string& file) {
     auto it = cfg_cache.find(file);
-    if (it == cfg_cache.end()) it = cfg_cache.emplace(file, read_configurations(file, manifest.species)).first;
+    if (it == cfg_cache.end()) {
+        auto cfgs = read_configurations(file, manifest.species);
+        require_configurations(cfgs, file);  // a fit to (or errors over) nothing is not a result
+        it = cfg_cache.emplace(file, std::move(cfgs)).first;
+    }
     return it->second;
 }
 
@@ -231,7 +250,15 @@ void Trainer::validate() {
     const auto& m = impl_->manifest;
     for (const auto* f : {&m.train_file, &m.validation_file, &m.test_file})
         if (!f->empty()) check_species(impl_->configs(*f), int(m.species.size()), *f);
-    for (const auto& [name, variant] : impl_->variants()) impl_->validate_one(variant);
+    std::map<std::string, std::string> variant_of_directory;
+    for (const auto& [name, variant] : impl_->variants()) {
+        // Two names that map to one directory would overwrite each other's runs.
+        const auto [it, fresh] = variant_of_directory.emplace(sanitize(name), name);
+        if (!fresh)
+            throw InputError(m.path + ": variants '" + it->second + "' and '" + name + "' would share the directory " +
+                             it->first);
+        impl_->validate_one(variant);
+    }
 }
 
 std::vector<ParameterCounts> Trainer::describe() {
@@ -246,14 +273,13 @@ std::vector<RunSummary> Trainer::run() {
     validate();
     const auto& base = impl_->manifest;
     fs::create_directories(base.output_directory);
+    const DirectoryLock lock(base.output_directory);
     std::vector<RunSummary> runs;
     for (const auto& [name, m] : impl_->variants()) {
         for (std::uint64_t seed : base.seeds) {
             const fs::path dir = fs::path(base.output_directory) / sanitize(name) / ("seed-" + std::to_string(seed));
             if (impl_->options.resume && fs::exists(dir / "metrics.json") && !fs::exists(dir / "checkpoint.json")) {
-                std::ifstream in(dir / "metrics.json");
-                const json j = json::parse(in);
-                RunSummary r = RunSummary::from_json(j);  // finished earlier: reuse its summary
+                auto [j, r] = read_finished_metrics(dir / "metrics.json");  // finished earlier: reuse it
                 r.variant = name;
                 r.seed = seed;
                 r.directory = dir.string();

@@ -66,6 +66,7 @@ struct RunContext {
     size_t first_step = 0;
     int resume_iterations = 0;
     nlohmann::json resume_rule_state;  ///< the convergence rule's state from the checkpoint, or null
+    nlohmann::json fingerprint;        ///< settings and data digests a checkpoint must match to resume
     long evaluations = 0;
     int total_iterations = 0;
     std::vector<std::string> stop_reasons;  ///< per step run in this process

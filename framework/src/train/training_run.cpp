@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 #include "mtpc/core/atomic_file.hpp"
@@ -56,6 +58,89 @@ std::optional<std::vector<double>> saved_linear_scale(const json& parameters, in
     for (int a = 0; a < nx; ++a)
         if (!(std::isfinite(s[a]) && s[a] > 0)) throw InputError(file + ": linear_scale: entries must be positive numbers");
     return std::vector<double>(s.data(), s.data() + nx);
+}
+
+constexpr const char* kCurveHeader = "step,optimizer,iteration,evaluations,loss,gradient_norm,rank,seconds";
+
+Eigen::VectorXd finite_vector(const json& a, const std::string& what) {
+    Eigen::VectorXd v = to_eigen(a, what);
+    if (!v.allFinite()) throw InputError(what + ": holds a non-finite number");
+    return v;
+}
+
+long checked_integer(const json& v, long lo, long hi, const std::string& what) {
+    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
+        throw InputError(fmt::format("{}: must be an integer in [{}, {}], found {}", what, lo, hi, v.dump()));
+    return long(v.get<long long>());
+}
+
+/// FNV-1a of a file's bytes: enough to notice that a data file changed between runs.
+std::string file_digest(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::uint64_t h = 1469598103934665603ull;
+    char buf[1 << 16];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        for (std::streamsize k = 0; k < in.gcount(); ++k) h = (h ^ std::uint8_t(buf[k])) * 1099511628211ull;
+        if (!in) break;
+    }
+    return fmt::format("{:016x}", h);
+}
+
+/// What a resumed run must share with the interrupted one: every setting that changes the result
+/// (threads and output options do not) and the contents of the files it reads.
+json run_fingerprint(const Manifest& m) {
+    json settings = m.raw;
+    settings.erase("threads");
+    settings.erase("output");
+    json data = json::object();
+    for (const std::string* f : {&m.train_file, &m.validation_file, &m.test_file, &m.model.init_from})
+        if (!f->empty()) data[*f] = file_digest(*f);
+    return {{"settings", settings}, {"data", data}};
+}
+
+/// Refuses to continue a checkpoint under other settings: the result would mix two fits.
+void check_same_settings(const json& ck, const json& fingerprint, const std::string& where) {
+    if (!ck.contains("fingerprint")) {
+        spdlog::warn("{}: written by an older mtpc without a settings fingerprint; resuming unchecked", where);
+        return;
+    }
+    if (ck["fingerprint"] == fingerprint) return;
+    std::string changed;
+    int shown = 0;
+    for (const auto& op : json::diff(ck["fingerprint"], fingerprint)) {
+        if (++shown > 5) {
+            changed += ", ...";
+            break;
+        }
+        changed += (changed.empty() ? "" : ", ") + op.value("path", std::string("?"));
+    }
+    throw InputError(where + ": the manifest or its data changed since this checkpoint was written (" + changed +
+                     "); run without --resume to start afresh");
+}
+
+/// On resume the curve keeps the rows up to the checkpoint's restart point (a restart reports its
+/// iteration twice: ending one BFGS segment, starting the next; the resumed run writes the second)
+/// and drops what the interrupted run did after it, which the resumed run repeats.
+void keep_curve_rows_through(const fs::path& csv, size_t step, int iteration) {
+    std::ifstream in(csv);
+    if (!in) return;
+    std::string line, kept = std::string(kCurveHeader) + "\n";
+    std::getline(in, line);  // header
+    bool restart_row_kept = false;
+    while (std::getline(in, line)) {
+        size_t row_step = 0;
+        int row_iteration = 0;
+        char optimizer[128];
+        if (std::sscanf(line.c_str(), "%zu,%127[^,],%d", &row_step, optimizer, &row_iteration) != 3) continue;
+        const bool before = row_step < step || (row_step == step && row_iteration < iteration);
+        // (At iteration 0 a step has no segment before it: its only row is the resumed run's.)
+        const bool restart_row = iteration > 0 && row_step == step && row_iteration == iteration && !restart_row_kept;
+        if (!before && !restart_row) break;  // rows are in order: the rest came after the restart point
+        restart_row_kept = restart_row_kept || restart_row;
+        kept += line + "\n";
+    }
+    in.close();
+    write_file_atomically(csv.string(), [&](std::ostream& o) { o << kept; });
 }
 
 }  // namespace
@@ -140,9 +225,10 @@ void Trainer::Impl::choose_start(RunContext& run) {
 }
 
 void Trainer::Impl::resume_or_begin(RunContext& run) {
+    run.fingerprint = run_fingerprint(run.m);
     if (!(options.resume && fs::exists(run.checkpoint_file))) {
         run.curve.open(run.dir / "learning_curve.csv", std::ios::trunc);
-        run.curve << "step,optimizer,iteration,evaluations,loss,gradient_norm,rank,seconds\n";
+        run.curve << kCurveHeader << '\n';
         return;
     }
     const std::string where = run.checkpoint_file.string();
@@ -150,20 +236,26 @@ void Trainer::Impl::resume_or_begin(RunContext& run) {
     json ck;
     try {
         ck = json::parse(in);
-        run.first_step = ck.at("step").get<size_t>();
-        run.resume_iterations = ck.at("iterations_done").get<int>();
+        check_same_settings(ck, run.fingerprint, where);
+        run.first_step = checked_integer(ck.at("step"), 0, long(run.m.steps.size()), where + ": step");
+        const long max_iterations =
+            run.first_step < run.m.steps.size() ? run.m.steps[run.first_step].options.value("max_iterations", 1000) : 0;
+        run.resume_iterations = int(checked_integer(ck.at("iterations_done"), 0, max_iterations, where + ": iterations_done"));
         run.radial_options = ck.at("radial_options").get<std::string>();
-        run.scale = ck.at("linear_scale").get<std::vector<double>>();
-        run.evaluations = ck.value("evaluations", 0L);
+        run.evaluations = checked_integer(ck.value("evaluations", json(0)), 0, std::numeric_limits<long>::max(),
+                                          where + ": evaluations");
         if (ck.contains("convergence_rule")) run.resume_rule_state = ck["convergence_rule"];
     } catch (const json::exception& e) {
         throw InputError(where + ": not a valid checkpoint: " + e.what());
     }
+    run.scale = saved_linear_scale(ck, run.nx, where).value_or(std::vector<double>());
+    if (run.scale.empty()) throw InputError(where + ": linear_scale: missing");
     run.radial = make_radial(run.m, run.radial_options);
-    run.x_scaled = to_eigen(ck.at("x"), where + ": x");
-    run.theta = to_eigen(ck.at("theta"), where + ": theta");
+    run.x_scaled = finite_vector(ck.at("x"), where + ": x");
+    run.theta = finite_vector(ck.at("theta"), where + ": theta");
     if (run.x_scaled.size() != run.nx || run.theta.size() != run.radial->num_parameters())
         throw InputError(where + ": x or theta has the wrong length for this manifest");
+    keep_curve_rows_through(run.dir / "learning_curve.csv", run.first_step, run.resume_iterations);
     run.curve.open(run.dir / "learning_curve.csv", std::ios::app);
     spdlog::info("resuming {} seed {} at step {} iteration {}", run.variant, run.seed, run.first_step,
                  run.resume_iterations);
@@ -178,7 +270,8 @@ void Trainer::Impl::write_checkpoint(const RunContext& run, const RestartPoint& 
                {"linear_scale", run.scale},
                {"x", std::vector<double>(at.x, at.x + run.nx)},
                {"theta", std::vector<double>(at.theta, at.theta + run.radial->num_parameters())},
-               {"evaluations", at.evaluations}};
+               {"evaluations", at.evaluations},
+               {"fingerprint", run.fingerprint}};
     if (!at.rule_state.is_null()) ck["convergence_rule"] = at.rule_state;
     write_file_atomically(run.checkpoint_file.string(), [&](std::ostream& o) { o << ck.dump(1) << '\n'; });
 }

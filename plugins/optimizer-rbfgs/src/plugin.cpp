@@ -13,4 +13,5 @@ MTPC_DEFINE_PLUGIN(MTPC_KIND_OPTIMIZER, "optimizer-rbfgs", "1.0.0",
  "sufficient_decrease": "number in (0, 0.5), default 1e-3",
  "initial_step": "number > 0, default 1: scale of the line search's first trial step",
  "initial_hessian": "\"identity\" (default) or \"scaled\" (Shanno-Phua scaling at the first BFGS update)",
- "restart_every": "integer >= 0, default 0 (never): reset the Hessian approximation (a restart point) every N iterations"})json")
+ "restart_every": "integer >= 0, default 0 (never): reset the Hessian approximation (a restart point) every N iterations",
+ "examples": [{"rank": 2}]})json")

@@ -31,9 +31,6 @@ struct MtpPotential {
     std::vector<double> species_coeffs;  ///< N_T (trained)
     std::vector<double> moment_coeffs;   ///< alpha_moment_mapping.size() (trained)
 
-    /// Lines with keys we do not know, kept verbatim in order (written back after the known ones).
-    std::vector<std::string> unknown_lines;
-
     [[nodiscard]] bool trained() const { return !moment_coeffs.empty(); }
     [[nodiscard]] int alpha_scalar_moments() const { return static_cast<int>(alpha_moment_mapping.size()); }
 };

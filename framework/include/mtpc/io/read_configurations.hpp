@@ -14,6 +14,10 @@ namespace mtpc {
 /// while potentials number them.
 std::vector<Configuration> read_configurations(const std::string& path, const std::vector<std::string>& species);
 
+/// Throws InputError naming `path` when it holds no configurations: errors over nothing, or a
+/// fit to nothing, would look like success.
+void require_configurations(const std::vector<Configuration>& cfgs, const std::string& path);
+
 /// True for the extensions read_configurations reads as extended XYZ.
 bool is_extxyz_path(const std::string& path);
 

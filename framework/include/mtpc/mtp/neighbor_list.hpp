@@ -23,6 +23,9 @@ class NeighborList {
 public:
     /// Pairs closer than this are treated as broken input (overlapping atoms).
     static constexpr double kMinDistance = 0.1;
+    /// Largest expected neighbour count per atom accepted (a 5 Å cutoff in a metal gives ~50; a
+    /// cutoff of ~60 Å would give 10^5): beyond it the lists would not fit in memory or time.
+    static constexpr double kMaxNeighborsPerAtom = 1e5;
 
     NeighborList() = default;
     /// Builds the list for `cfg` (periodic in all directions when cfg.periodic).  `context` names

@@ -15,6 +15,11 @@
 
 namespace mtpc {
 
+/// Why `file` cannot be a loadable 64-bit ELF shared library, or "" if it may be one.  dlopen on a
+/// FIFO blocks for ever, on a truncated library it maps pages past the end of the file (SIGBUS
+/// when touched), and on anything else it gives an obscure message: these checks come first.
+std::string plugin_file_problem(const std::string& file);
+
 /// A plugin that loaded and passed every check.
 struct PluginRecord {
     std::string name;

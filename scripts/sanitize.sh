@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, built into
+# ${MTPC_SANITIZE_BUILD_DIR:-build-asan} (any report fails the test that triggered it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${MTPC_SANITIZE_BUILD_DIR:-build-asan}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTPC_SANITIZE=address,undefined -DMTPC_BUILD_BENCH=OFF
+cmake --build "$build" -j "$(nproc)"
+# detect_leaks=0: plugins stay loaded until exit by design (the deleter keeps the library alive).
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@"
