@@ -12,7 +12,7 @@ targets=("$@")
 ((${#targets[@]})) || targets=(cfg mtp extxyz manifest plugin_file)
 build=${MTPC_FUZZ_BUILD_DIR:-build-fuzz}
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTPC_BUILD_FUZZERS=ON \
-  -DMTPC_SANITIZE=address,undefined -DMTPC_BUILD_TESTS=OFF -DMTPC_BUILD_BENCH=OFF -DMTPC_BUILD_PYTHON=OFF >/dev/null
+  -DMTPC_SANITIZE=address,undefined -DMTPC_BUILD_TESTS=OFF -DMTPC_BUILD_BENCH=OFF -DMTPC_BUILD_PYTHON=OFF -DMTPC_BUILD_KIM=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
 shared=$(cd .. && pwd)/shared
 seed_corpus() {  # copies small example inputs as the starting corpus

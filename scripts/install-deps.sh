@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(build-essential cmake g++ libeigen3-dev libceres-dev libboost-dev libboost-filesystem-dev
           nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev
-          gnuplot-nox python3-ase python3-numpy python3-dev pybind11-dev clang)
+          gnuplot-nox python3-ase python3-numpy python3-dev pybind11-dev clang
+          lammps libkim-api-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${MTPC_SANITIZE_BUILD_DIR:-build-asan}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTPC_SANITIZE=address,undefined -DMTPC_BUILD_BENCH=OFF \
-  -DMTPC_BUILD_PYTHON=OFF  # an ASan extension cannot load into a python3 built without ASan
+  -DMTPC_BUILD_PYTHON=OFF -DMTPC_BUILD_KIM=OFF  # ASan code cannot load into python3 or lmp built without it
 cmake --build "$build" -j "$(nproc)"
 # detect_leaks=0: plugins stay loaded until exit by design (the deleter keeps the library alive).
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1

@@ -144,6 +144,12 @@ void site_pass(const MtpModel& model, const SiteKernel& kernel, const NeighborLi
         w.reserve(model, nl.max_count());
 #pragma omp for schedule(dynamic, 4)
         for (int i = 0; i < n; ++i) {
+            // No neighbours: every moment is 0, E_i is the species energy.  Host-given lists have
+            // many such centres (padding atoms of a domain decomposition), so skip the kernel.
+            if (nl.count(i) == 0) {
+                site_e[i] = p.species_coeffs[types[i]];
+                continue;
+            }
             kernel.load(w, nl, i, types, p);
             kernel.moments(w);
             site_e[i] = kernel.site_energy(w, p);
@@ -156,7 +162,7 @@ void site_pass(const MtpModel& model, const SiteKernel& kernel, const NeighborLi
 EfsResult reduce_efs(const NeighborList& nl, std::vector<double>& site_e, const std::vector<double>& pair_grad) {
     const int n = nl.n_atoms();
     EfsResult out;
-    out.forces.assign(n, Eigen::Vector3d::Zero());
+    out.forces.assign(nl.n_particles(), Eigen::Vector3d::Zero());
     double stress[3][3] = {};
     for (int i = 0; i < n; ++i) {
         out.energy += site_e[i];
@@ -184,6 +190,12 @@ EfsResult MtpModel::compute_efs(const NeighborList& nl, const int* types, const 
     std::vector<double> site_e, pair_grad;
     site_pass(*this, kernel, nl, types, p, threads, site_e, pair_grad);
     return reduce_efs(nl, site_e, pair_grad);
+}
+
+void MtpModel::site_gradients(const NeighborList& nl, const int* types, const MtpParameters& p, int threads,
+                              SiteGradients& out) const {
+    const SiteKernel kernel{*this};
+    site_pass(*this, kernel, nl, types, p, threads, out.site_energies, out.pair_gradients);
 }
 
 namespace {

@@ -71,6 +71,7 @@ NeighborList::NeighborList(int n_atoms, const double* positions, const double* l
 void NeighborList::build(int n, const double* positions, const double* lattice, double cutoff,
                          const std::string& context) {
     cutoff_ = cutoff;
+    n_particles_ = std::max(n, 0);
     offsets_.assign(1, 0);
     index_.clear();
     dx_.clear();
@@ -213,6 +214,43 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
         offsets_.push_back(int(index_.size()));
         max_count_ = std::max(max_count_, offsets_[i + 1] - offsets_[i]);
     }
+}
+
+void NeighborList::start_explicit(int n_particles, double cutoff, const std::string& context) {
+    if (!(cutoff > 0)) throw InputError(context + ": the cutoff must be positive");
+    cutoff_ = cutoff;
+    n_particles_ = n_particles;
+    context_ = context;
+    offsets_.assign(1, 0);
+    index_.clear();
+    dx_.clear();
+    dy_.clear();
+    dz_.clear();
+    dist_.clear();
+    max_count_ = 0;
+}
+
+void NeighborList::add_pair(int j, double rx, double ry, double rz) {
+    const double r2 = rx * rx + ry * ry + rz * rz;
+    if (r2 >= cutoff_ * cutoff_) return;
+    const double d = std::sqrt(r2);
+    if (d >= cutoff_) return;
+    if (j < 0 || j >= n_particles_)
+        throw InputError(fmt::format("{}: neighbour index {} outside 0..{}", context_, j, n_particles_ - 1));
+    if (d < kMinDistance)
+        throw InputError(fmt::format("{}: particles {} and {} are {:.4g} Å apart (less than {} Å)", context_,
+                                     n_atoms() + 1, j + 1, d, kMinDistance));
+    index_.push_back(j);
+    dx_.push_back(rx);
+    dy_.push_back(ry);
+    dz_.push_back(rz);
+    dist_.push_back(d);
+}
+
+void NeighborList::end_centre() {
+    offsets_.push_back(int(index_.size()));
+    const int i = n_atoms() - 1;
+    max_count_ = std::max(max_count_, offsets_[i + 1] - offsets_[i]);
 }
 
 }  // namespace mtpc

@@ -41,6 +41,15 @@ struct EfsResult {
     std::vector<double> site_energies;  ///< E_i per atom
 };
 
+/// The per-site building blocks of energy, forces and virials: E_i of every central atom and
+/// g_ij = ∂E_i/∂r_ij of every neighbour entry k (at 3k .. 3k+2).  Host programs (LAMMPS through
+/// the KIM API) assemble forces F_i += g_ij, F_j −= g_ij and virials from these in their own
+/// conventions, e.g. onto padding atoms of a domain decomposition.
+struct SiteGradients {
+    std::vector<double> site_energies;   ///< [nl.n_atoms()]
+    std::vector<double> pair_gradients;  ///< [3 × nl.total_pairs()]
+};
+
 /// One configuration of a training batch: its cached neighbour list, types and loss target
 /// (pointers must outlive the call).
 struct TrainingItem {
@@ -89,6 +98,11 @@ public:
     /// Same on a prebuilt neighbour list with given coefficients.
     [[nodiscard]] EfsResult compute_efs(const NeighborList& nl, const int* types, const MtpParameters& p,
                                         int threads = 1) const;
+
+    /// Site energies and ∂E_i/∂r_ij on a prebuilt (possibly host-given) neighbour list; `types`
+    /// covers nl.n_particles() particles.  `out`'s buffers are reused (no allocation once grown).
+    void site_gradients(const NeighborList& nl, const int* types, const MtpParameters& p, int threads,
+                        SiteGradients& out) const;
 
     /// Energy, and ∂E/∂θ added to `grad`.
     double energy_gradient(const NeighborList& nl, const int* types, const MtpParameters& p,

@@ -37,7 +37,11 @@ public:
     NeighborList(int n_atoms, const double* positions, const double* lattice, double cutoff,
                  const std::string& context = "configuration");
 
+    /// Number of central atoms (atoms that have a neighbourhood).
     [[nodiscard]] int n_atoms() const { return static_cast<int>(offsets_.size()) - 1; }
+    /// Number of particles neighbour entries may refer to: n_atoms() for lists built from a
+    /// configuration; more for a host-given list whose neighbours include padding (ghost) atoms.
+    [[nodiscard]] int n_particles() const { return n_particles_; }
     [[nodiscard]] double cutoff() const { return cutoff_; }
     /// Neighbours of atom i are entries [begin(i), end(i)) of the arrays below.
     [[nodiscard]] int begin(int i) const { return offsets_[i]; }
@@ -56,12 +60,26 @@ public:
     [[nodiscard]] const std::vector<double>& distance() const { return dist_; }
     [[nodiscard]] Eigen::Vector3d vector(int k) const { return {dx_[k], dy_[k], dz_[k]}; }
 
+    /// A list given by a host program (e.g. LAMMPS through the KIM API), built centre by centre:
+    /// start_explicit(), then for each centre i = 0, 1, ... its neighbours by add_pair() and
+    /// end_centre().  Neighbour indices may refer to particles that are not centres (padding atoms
+    /// of a domain decomposition), all below `n_particles`.  Hosts give neighbours within the
+    /// cutoff plus a skin: pairs at or beyond the cutoff are dropped, as build() drops them, so the
+    /// list is the same whoever made it.  Capacity is kept, so rebuilding every MD step is cheap.
+    void start_explicit(int n_particles, double cutoff, const std::string& context = "configuration");
+    /// Neighbour j of the current centre at r_ij = x_j − x_i.  Throws InputError if |r_ij| < kMinDistance.
+    void add_pair(int j, double rx, double ry, double rz);
+    /// Closes the current centre's neighbourhood (the next add_pair starts the next centre).
+    void end_centre();
+
 private:
     void build(int n_atoms, const double* positions, const double* lattice, double cutoff,
                const std::string& context);
 
     double cutoff_ = 0;
     int max_count_ = 0;
+    int n_particles_ = 0;
+    std::string context_;  ///< names the configuration in add_pair's errors
     std::vector<int> offsets_{0};
     std::vector<int> index_;
     std::vector<double> dx_, dy_, dz_, dist_;
