@@ -208,3 +208,18 @@ TEST(NeighborList, CellThinnerThanAnyAtomIsAnInputErrorNotAHang) {
         EXPECT_NE(std::string(e.what()).find("the cell is too thin"), std::string::npos) << e.what();
     }
 }
+
+// Found by fuzz_cfg: an atom 10^10 cells away from its Supercell overflowed the integer image shift.
+TEST(NeighborList, AtomFarOutsideItsCellIsAnInputError) {
+    mtpc::Configuration cfg;
+    cfg.periodic = true;
+    cfg.lattice = Eigen::Matrix3d::Identity() * 3.0;
+    cfg.positions = {Eigen::Vector3d(0, 0, 0), Eigen::Vector3d(3e10, 1.5, 1.5)};
+    cfg.types = {0, 0};
+    try {
+        mtpc::NeighborList nl(cfg, 5.0, "far.cfg: configuration 1");
+        ADD_FAILURE() << "accepted";
+    } catch (const mtpc::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("atom 2 lies 1e+10 cells away"), std::string::npos) << e.what();
+    }
+}

@@ -128,6 +128,11 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
             Eigen::Vector3d s = (x(i).transpose() * inv).transpose();
             for (int k = 0; k < 3; ++k) {
                 const double f = std::floor(s[k]);
+                // The shift is an int; a million cells away is no longer a position in this cell.
+                if (!(std::abs(f) <= 1e6))
+                    throw InputError(fmt::format("{}: atom {} lies {:.3g} cells away from the Supercell along lattice "
+                                                 "vector {} (at most 1e6 are supported)",
+                                                 context, i + 1, f, k + 1));
                 home_shift[i][k] = int(f);
                 s[k] -= f;
             }
