@@ -57,7 +57,9 @@ extern "C" void remove_temporaries_and_die(int sig) {
     std::raise(sig);
 }
 
-const char* kind_of(fs::file_type t) {
+}  // namespace
+
+const char* file_type_name(fs::file_type t) {
     switch (t) {
         case fs::file_type::symlink: return "a symbolic link";
         case fs::file_type::directory: return "a directory";
@@ -69,14 +71,12 @@ const char* kind_of(fs::file_type t) {
     }
 }
 
-}  // namespace
-
 void check_output_path(const std::string& path) {
     std::error_code ec;
     const fs::file_status st = fs::symlink_status(path, ec);
     if (ec && st.type() != fs::file_type::not_found) throw InputError(path + ": cannot examine: " + ec.message());
     if (st.type() == fs::file_type::not_found || st.type() == fs::file_type::regular) return;
-    throw InputError(path + ": refusing to replace it: it is " + kind_of(st.type()) +
+    throw InputError(path + ": refusing to replace it: it is " + file_type_name(st.type()) +
                      " (mtpc writes only regular files)");
 }
 

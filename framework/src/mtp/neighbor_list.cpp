@@ -68,10 +68,9 @@ NeighborList::NeighborList(int n_atoms, const double* positions, const double* l
     build(n_atoms, positions, lattice, cutoff, context);
 }
 
-void NeighborList::build(int n, const double* positions, const double* lattice, double cutoff,
-                         const std::string& context) {
+void NeighborList::reset(int n_particles, double cutoff) {
     cutoff_ = cutoff;
-    n_particles_ = std::max(n, 0);
+    n_particles_ = std::max(n_particles, 0);
     offsets_.assign(1, 0);
     index_.clear();
     dx_.clear();
@@ -79,6 +78,11 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
     dz_.clear();
     dist_.clear();
     max_count_ = 0;
+}
+
+void NeighborList::build(int n, const double* positions, const double* lattice, double cutoff,
+                         const std::string& context) {
+    reset(n, cutoff);
     if (n <= 0) return;
     if (!(cutoff > 0)) throw InputError(context + ": the cutoff must be positive");
 
@@ -223,16 +227,8 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
 
 void NeighborList::start_explicit(int n_particles, double cutoff, const std::string& context) {
     if (!(cutoff > 0)) throw InputError(context + ": the cutoff must be positive");
-    cutoff_ = cutoff;
-    n_particles_ = n_particles;
+    reset(n_particles, cutoff);
     context_ = context;
-    offsets_.assign(1, 0);
-    index_.clear();
-    dx_.clear();
-    dy_.clear();
-    dz_.clear();
-    dist_.clear();
-    max_count_ = 0;
 }
 
 void NeighborList::add_pair(int j, double rx, double ry, double rz) {

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "mtpc/core/atomic_file.hpp"
 #include "mtpc/core/error.hpp"
 
 namespace mtpc {
@@ -80,25 +81,11 @@ void PluginHost::scan(const std::vector<std::string>& path) {
     }
 }
 
-namespace {
-const char* file_kind(fs::file_type t) {
-    switch (t) {
-        case fs::file_type::directory: return "a directory";
-        case fs::file_type::fifo: return "a FIFO";
-        case fs::file_type::socket: return "a socket";
-        case fs::file_type::block: return "a block device";
-        case fs::file_type::character: return "a character device";
-        default: return "not a regular file";
-    }
-}
-
-}  // namespace
-
 std::string plugin_file_problem(const std::string& file) {
     std::error_code ec;
     const fs::file_status st = fs::status(file, ec);
     if (ec) return "cannot examine: " + ec.message();  // e.g. a symbolic link loop
-    if (st.type() != fs::file_type::regular) return std::string("not a shared library (") + file_kind(st.type()) + ")";
+    if (st.type() != fs::file_type::regular) return std::string("not a shared library (") + file_type_name(st.type()) + ")";
     const auto size = fs::file_size(file, ec);
     if (ec) return "cannot examine: " + ec.message();
     std::ifstream in(file, std::ios::binary);

@@ -2,6 +2,7 @@
 // anything that is not a regular file (a device, a FIFO, a symbolic link) or that is an input.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -15,6 +16,9 @@ namespace mtpc {
 /// file (check_output_path).  While the temporary exists it is registered for removal by the
 /// signal handlers of install_temporary_file_cleanup().
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+/// "a FIFO", "a directory", ... for messages that say why a path is not a usable regular file.
+const char* file_type_name(std::filesystem::file_type t);
 
 /// Throws InputError unless `path` is absent or a regular file (not followed through a symbolic
 /// link): as root, replacing /dev/null or a link's target would damage the system.

@@ -73,6 +73,8 @@ public:
     void end_centre();
 
 private:
+    /// Empties the lists (keeping their capacity) for `n_particles` centres and `cutoff`.
+    void reset(int n_particles, double cutoff);
     void build(int n_atoms, const double* positions, const double* lattice, double cutoff,
                const std::string& context);
 
