@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "mtpc/core/error.hpp"
 
@@ -49,6 +52,162 @@ void check_neighbor_density(int n, double volume, double cutoff, const std::stri
                                      context, cutoff, expected, NeighborList::kMaxNeighborsPerAtom));
 }
 
+Eigen::Vector3d position(const double* positions, int i) {
+    return {positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]};
+}
+
+/// Where every atom sits in a grid of bins at least one cutoff wide: bins per lattice direction
+/// (periodic) or per Cartesian axis (open), how many bins to scan each way, each atom's bin
+/// coordinate in [0, 1)^3 ("fractional") and, periodic, the integer lattice shift that brings it
+/// into the home cell, so that r_ij is formed from the original positions plus an integer
+/// combination of lattice vectors.
+struct BinGrid {
+    bool periodic = false;
+    Eigen::Matrix3d lattice = Eigen::Matrix3d::Zero();  ///< rows = lattice vectors
+    std::array<int, 3> bins{1, 1, 1};
+    std::array<int, 3> reach{1, 1, 1};
+    std::vector<Eigen::Vector3d> frac;
+    std::vector<Eigen::Vector3i> home_shift;
+};
+
+/// Bins of width height/bins along each lattice direction: points whose bins differ by more than
+/// `reach` are farther apart (perpendicular to the faces) than the cutoff.  Cells thinner than the
+/// cutoff (one bin) need several images: reach = ceil(cutoff / height).
+void choose_periodic_bins(BinGrid& g, int n, double volume, double cutoff, double safe_cutoff,
+                          const std::string& context) {
+    double height[3];  // distance between opposite faces, per lattice direction
+    for (int k = 0; k < 3; ++k) {
+        const Eigen::Vector3d cross = g.lattice.row((k + 1) % 3).cross(g.lattice.row((k + 2) % 3)).transpose();
+        height[k] = volume / cross.norm();
+        g.bins[k] = bins_along(height[k], safe_cutoff);
+    }
+    limit_bins(g.bins, n);
+    double visits = 1;  // bins scanned per atom
+    for (int k = 0; k < 3; ++k) {
+        const double r = std::max(1.0, std::ceil(safe_cutoff / (height[k] / g.bins[k])));
+        visits *= 2 * r + 1;
+        if (visits > kMaxBinVisits)
+            throw InputError(fmt::format("{}: the cell is too thin for a cutoff of {:.4g} Å (height {:.3g} Å along "
+                                         "lattice vector {}): a neighbour search would scan over {:.0e} images",
+                                         context, cutoff, height[k], k + 1, kMaxBinVisits));
+        g.reach[k] = int(r);
+    }
+}
+
+BinGrid periodic_grid(int n, const double* positions, const double* lattice, double cutoff, double safe_cutoff,
+                      const std::string& context) {
+    BinGrid g;
+    g.periodic = true;
+    for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 3; ++c) g.lattice(r, c) = lattice[3 * r + c];
+    const double volume = std::abs(g.lattice.determinant());
+    if (!(volume > 1e-9) || !std::isfinite(volume))
+        throw InputError(context + ": the Supercell is degenerate (zero or non-finite volume)");
+    check_neighbor_density(n, volume, cutoff, context);
+    choose_periodic_bins(g, n, volume, cutoff, safe_cutoff, context);
+    const Eigen::Matrix3d inv = g.lattice.inverse();
+    g.frac.resize(n);
+    g.home_shift.assign(n, Eigen::Vector3i::Zero());
+    for (int i = 0; i < n; ++i) {
+        Eigen::Vector3d s = (position(positions, i).transpose() * inv).transpose();
+        for (int k = 0; k < 3; ++k) {
+            const double f = std::floor(s[k]);
+            // The shift is an int; a million cells away is no longer a position in this cell.
+            if (!(std::abs(f) <= 1e6))
+                throw InputError(fmt::format("{}: atom {} lies {:.3g} cells away from the Supercell along lattice "
+                                             "vector {} (at most 1e6 are supported)",
+                                             context, i + 1, f, k + 1));
+            g.home_shift[i][k] = int(f);
+            s[k] -= f;
+        }
+        g.frac[i] = s;
+    }
+    return g;
+}
+
+/// Open boundaries: bins along the Cartesian axes of the atoms' bounding box.
+BinGrid open_grid(int n, const double* positions, double safe_cutoff) {
+    BinGrid g;
+    Eigen::Vector3d lo = position(positions, 0), hi = lo;
+    for (int i = 1; i < n; ++i) {
+        lo = lo.cwiseMin(position(positions, i));
+        hi = hi.cwiseMax(position(positions, i));
+    }
+    const Eigen::Vector3d extent = hi - lo;
+    for (int k = 0; k < 3; ++k) g.bins[k] = bins_along(extent[k], safe_cutoff);
+    limit_bins(g.bins, n);
+    g.frac.resize(n);
+    for (int i = 0; i < n; ++i)
+        for (int k = 0; k < 3; ++k) g.frac[i][k] = extent[k] > 0 ? (position(positions, i)[k] - lo[k]) / extent[k] : 0.0;
+    return g;
+}
+
+/// Atoms sorted into bins by a counting sort that keeps atom order inside a bin, so that lists
+/// are deterministic: bin b holds atoms[bin_start[b] .. bin_start[b+1]).
+struct BinnedAtoms {
+    std::vector<int> bin_of, bin_start, atoms;
+};
+
+BinnedAtoms sort_into_bins(const BinGrid& g) {
+    const int n = int(g.frac.size());
+    const auto& nb = g.bins;
+    BinnedAtoms s;
+    s.bin_of.resize(n);
+    s.bin_start.assign(std::size_t(nb[0]) * nb[1] * nb[2] + 1, 0);
+    s.atoms.resize(n);
+    for (int i = 0; i < n; ++i) {
+        int b[3];
+        for (int k = 0; k < 3; ++k) b[k] = std::min(nb[k] - 1, std::max(0, int(g.frac[i][k] * nb[k])));
+        s.bin_of[i] = (b[0] * nb[1] + b[1]) * nb[2] + b[2];
+        ++s.bin_start[s.bin_of[i] + 1];
+    }
+    for (std::size_t b = 0; b + 1 < s.bin_start.size(); ++b) s.bin_start[b + 1] += s.bin_start[b];
+    std::vector<int> fill(s.bin_start.begin(), s.bin_start.end() - 1);
+    for (int i = 0; i < n; ++i) s.atoms[fill[s.bin_of[i]]++] = i;
+    return s;
+}
+
+/// Calls visit(j, self, r_ij) for every atom j, or periodic image of j, in the bins within reach
+/// of atom i's bin; `self` marks i itself in its home image (not a neighbour).  Candidates may be
+/// beyond the cutoff: the caller filters by distance.
+template <typename Visit>
+void for_each_candidate(int i, const double* positions, const BinGrid& g, const BinnedAtoms& binned, Visit&& visit) {
+    const auto& nb = g.bins;
+    const int bi = binned.bin_of[i];
+    const int home[3] = {bi / (nb[1] * nb[2]), (bi / nb[2]) % nb[1], bi % nb[2]};
+    const Eigen::Vector3d xi = position(positions, i);
+    for (int d0 = -g.reach[0]; d0 <= g.reach[0]; ++d0)
+        for (int d1 = -g.reach[1]; d1 <= g.reach[1]; ++d1)
+            for (int d2 = -g.reach[2]; d2 <= g.reach[2]; ++d2) {
+                const int t[3] = {home[0] + d0, home[1] + d1, home[2] + d2};
+                int tb[3], image[3];
+                bool inside = true;
+                for (int k = 0; k < 3; ++k) {
+                    image[k] = floor_div(t[k], nb[k]);
+                    tb[k] = t[k] - image[k] * nb[k];
+                    if (!g.periodic && image[k] != 0) inside = false;
+                }
+                if (!inside) continue;
+                const int target = (tb[0] * nb[1] + tb[1]) * nb[2] + tb[2];
+                for (int q = binned.bin_start[target]; q < binned.bin_start[target + 1]; ++q) {
+                    const int j = binned.atoms[q];
+                    Eigen::Vector3d r = position(positions, j) - xi;
+                    bool self = j == i;
+                    if (g.periodic) {
+                        // x_j's home image plus `image` cells, relative to x_i's home image.
+                        const Eigen::Vector3i shift =
+                            Eigen::Vector3i(image[0], image[1], image[2]) - g.home_shift[j] + g.home_shift[i];
+                        if (shift != Eigen::Vector3i::Zero()) {
+                            self = false;
+                            r += (shift.cast<double>().transpose() * g.lattice).transpose();
+                        }
+                    }
+                    visit(j, self, r);
+                }
+            }
+}
+
+
 }  // namespace
 
 NeighborList::NeighborList(const Configuration& cfg, double cutoff, const std::string& context) {
@@ -85,143 +244,30 @@ void NeighborList::build(int n, const double* positions, const double* lattice, 
     reset(n, cutoff);
     if (n <= 0) return;
     if (!(cutoff > 0)) throw InputError(context + ": the cutoff must be positive");
-
-    const bool periodic = lattice != nullptr;
-    Eigen::Matrix3d L = Eigen::Matrix3d::Zero();  // rows = lattice vectors
-    auto x = [&](int i) { return Eigen::Vector3d(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]); };
-
-    // Bin coordinate of every atom in [0, 1)^3 ("fractional") and the integer lattice shift that
-    // brings the atom into the home cell (periodic), so that r_ij can be formed from the original
-    // positions plus an integer combination of lattice vectors.
-    std::vector<Eigen::Vector3d> frac(n);
-    std::vector<Eigen::Vector3i> home_shift(n, Eigen::Vector3i::Zero());
-    std::array<int, 3> nb{1, 1, 1};   // bins per direction
-    std::array<int, 3> reach{1, 1, 1};  // bin offsets to scan per direction
     // A small relative margin so that rounding in the bin assignment can never hide a pair.
     const double safe_cutoff = cutoff * (1 + 1e-10);
-    if (periodic) {
-        for (int r = 0; r < 3; ++r)
-            for (int c = 0; c < 3; ++c) L(r, c) = lattice[3 * r + c];
-        const double volume = std::abs(L.determinant());
-        if (!(volume > 1e-9) || !std::isfinite(volume))
-            throw InputError(context + ": the Supercell is degenerate (zero or non-finite volume)");
-        check_neighbor_density(n, volume, cutoff, context);
-        const Eigen::Matrix3d inv = L.inverse();
-        // Distance between opposite faces of the cell, per lattice direction.
-        double height[3];
-        for (int k = 0; k < 3; ++k) {
-            const Eigen::Vector3d cross = L.row((k + 1) % 3).cross(L.row((k + 2) % 3)).transpose();
-            height[k] = volume / cross.norm();
-            nb[k] = bins_along(height[k], safe_cutoff);
-        }
-        limit_bins(nb, n);
-        double visits = 1;  // bins scanned per atom
-        for (int k = 0; k < 3; ++k) {
-            // Bins of width height/nb; points whose bins differ by more than `reach` are farther
-            // apart (perpendicular to the faces) than the cutoff.  Cells thinner than the cutoff
-            // (nb = 1) need several images: reach = ceil(cutoff / height).
-            const double r = std::max(1.0, std::ceil(safe_cutoff / (height[k] / nb[k])));
-            visits *= 2 * r + 1;
-            if (visits > kMaxBinVisits)
-                throw InputError(fmt::format("{}: the cell is too thin for a cutoff of {:.4g} Å (height {:.3g} Å along "
-                                             "lattice vector {}): a neighbour search would scan over {:.0e} images",
-                                             context, cutoff, height[k], k + 1, kMaxBinVisits));
-            reach[k] = int(r);
-        }
-        for (int i = 0; i < n; ++i) {
-            Eigen::Vector3d s = (x(i).transpose() * inv).transpose();
-            for (int k = 0; k < 3; ++k) {
-                const double f = std::floor(s[k]);
-                // The shift is an int; a million cells away is no longer a position in this cell.
-                if (!(std::abs(f) <= 1e6))
-                    throw InputError(fmt::format("{}: atom {} lies {:.3g} cells away from the Supercell along lattice "
-                                                 "vector {} (at most 1e6 are supported)",
-                                                 context, i + 1, f, k + 1));
-                home_shift[i][k] = int(f);
-                s[k] -= f;
-            }
-            frac[i] = s;
-        }
-    } else {
-        Eigen::Vector3d lo = x(0), hi = x(0);
-        for (int i = 1; i < n; ++i) {
-            lo = lo.cwiseMin(x(i));
-            hi = hi.cwiseMax(x(i));
-        }
-        const Eigen::Vector3d extent = hi - lo;
-        for (int k = 0; k < 3; ++k) nb[k] = bins_along(extent[k], safe_cutoff);
-        limit_bins(nb, n);
-        for (int i = 0; i < n; ++i)
-            for (int k = 0; k < 3; ++k) frac[i][k] = extent[k] > 0 ? (x(i)[k] - lo[k]) / extent[k] : 0.0;
-    }
-
-    // Counting sort of atoms into bins, keeping atom order inside a bin (deterministic lists).
-    const int n_bins = nb[0] * nb[1] * nb[2];
-    std::vector<int> bin_of(n), bin_start(n_bins + 1, 0), bin_atoms(n);
-    for (int i = 0; i < n; ++i) {
-        int b[3];
-        for (int k = 0; k < 3; ++k) b[k] = std::min(nb[k] - 1, std::max(0, int(frac[i][k] * nb[k])));
-        bin_of[i] = (b[0] * nb[1] + b[1]) * nb[2] + b[2];
-        ++bin_start[bin_of[i] + 1];
-    }
-    for (int b = 0; b < n_bins; ++b) bin_start[b + 1] += bin_start[b];
-    {
-        std::vector<int> fill(bin_start.begin(), bin_start.end() - 1);
-        for (int i = 0; i < n; ++i) bin_atoms[fill[bin_of[i]]++] = i;
-    }
-
+    const BinGrid grid = lattice != nullptr ? periodic_grid(n, positions, lattice, cutoff, safe_cutoff, context)
+                                            : open_grid(n, positions, safe_cutoff);
+    const BinnedAtoms binned = sort_into_bins(grid);
     const double cutoff2 = cutoff * cutoff;
-    offsets_.reserve(n + 1);
+    offsets_.reserve(std::size_t(n) + 1);
     for (int i = 0; i < n; ++i) {
-        const int bi = bin_of[i];
-        const int b0 = bi / (nb[1] * nb[2]), b1 = (bi / nb[2]) % nb[1], b2 = bi % nb[2];
-        const Eigen::Vector3d xi = x(i);
-        for (int d0 = -reach[0]; d0 <= reach[0]; ++d0) {
-            for (int d1 = -reach[1]; d1 <= reach[1]; ++d1) {
-                for (int d2 = -reach[2]; d2 <= reach[2]; ++d2) {
-                    const int t[3] = {b0 + d0, b1 + d1, b2 + d2};
-                    int tb[3], image[3];
-                    bool inside = true;
-                    for (int k = 0; k < 3; ++k) {
-                        image[k] = floor_div(t[k], nb[k]);
-                        tb[k] = t[k] - image[k] * nb[k];
-                        if (!periodic && image[k] != 0) inside = false;
-                    }
-                    if (!inside) continue;
-                    const int target = (tb[0] * nb[1] + tb[1]) * nb[2] + tb[2];
-                    for (int q = bin_start[target]; q < bin_start[target + 1]; ++q) {
-                        const int j = bin_atoms[q];
-                        Eigen::Vector3d r = x(j) - xi;
-                        bool self = j == i;
-                        if (periodic) {
-                            // x_j's home image plus `image` cells, relative to x_i's home image.
-                            const Eigen::Vector3i shift = Eigen::Vector3i(image[0], image[1], image[2]) -
-                                                          home_shift[j] + home_shift[i];
-                            if (shift != Eigen::Vector3i::Zero()) {
-                                self = false;
-                                r += (shift.cast<double>().transpose() * L).transpose();
-                            }
-                        }
-                        if (self) continue;
-                        const double r2 = r.squaredNorm();
-                        if (r2 >= cutoff2) continue;
-                        const double d = std::sqrt(r2);
-                        if (d >= cutoff) continue;
-                        if (d < kMinDistance)
-                            throw InputError(fmt::format(
-                                "{}: atoms {} and {}{} are {:.4g} Å apart (less than {} Å)", context, i + 1, j + 1,
-                                j == i ? " (a periodic image of itself)" : "", d, kMinDistance));
-                        index_.push_back(j);
-                        dx_.push_back(r[0]);
-                        dy_.push_back(r[1]);
-                        dz_.push_back(r[2]);
-                        dist_.push_back(d);
-                    }
-                }
-            }
-        }
-        offsets_.push_back(int(index_.size()));
-        max_count_ = std::max(max_count_, offsets_[i + 1] - offsets_[i]);
+        for_each_candidate(i, positions, grid, binned, [&](int j, bool self, const Eigen::Vector3d& r) {
+            if (self) return;
+            const double r2 = r.squaredNorm();
+            if (r2 >= cutoff2) return;
+            const double d = std::sqrt(r2);
+            if (d >= cutoff) return;
+            if (d < kMinDistance)
+                throw InputError(fmt::format("{}: atoms {} and {}{} are {:.4g} Å apart (less than {} Å)", context, i + 1,
+                                             j + 1, j == i ? " (a periodic image of itself)" : "", d, kMinDistance));
+            index_.push_back(j);
+            dx_.push_back(r[0]);
+            dy_.push_back(r[1]);
+            dz_.push_back(r[2]);
+            dist_.push_back(d);
+        });
+        end_centre();
     }
 }
 
