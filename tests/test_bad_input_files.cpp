@@ -3,6 +3,8 @@
 // failed writes leave nothing behind and never damage an existing file.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -10,6 +12,9 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mtpc/core/atomic_file.hpp"
 #include "mtpc/core/error.hpp"
@@ -274,4 +279,30 @@ TEST(BadInputFiles, FailedWritesKeepTheOldFile) {
     mtpc::write_file_atomically(target.string(), [](std::ostream& out) { out << "new"; });
     EXPECT_EQ(mtpc::test::read_file(target), "new");
     EXPECT_EQ(dir.entries(), 1u);
+}
+
+// A signal that ends the process during a write (Ctrl-C, `kill`, a closed terminal) removes the
+// temporary: the handler is exercised in a child process that signals itself half-way through.
+TEST(BadInputFiles, ASignalDuringAWriteRemovesTheTemporaryAndKeepsTheOldFile) {
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP}) {
+        const mtpc::test::TempDir dir("mtpc_test_signal_");
+        const fs::path target = dir.path() / "keep.cfg";
+        std::ofstream(target, std::ios::binary) << "old";
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            mtpc::install_temporary_file_cleanup();
+            mtpc::write_file_atomically(target.string(), [sig](std::ostream& out) {
+                out << "partial content" << std::flush;
+                std::raise(sig);
+            });
+            std::_Exit(0);  // not reached: the handler ends the process with the signal
+        }
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        ASSERT_TRUE(WIFSIGNALED(status)) << "signal " << sig << ": the child exited normally";
+        EXPECT_EQ(WTERMSIG(status), sig);
+        EXPECT_EQ(mtpc::test::read_file(target), "old");
+        EXPECT_EQ(dir.entries(), 1u) << "signal " << sig << ": a temporary was left behind";
+    }
 }
