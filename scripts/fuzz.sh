@@ -3,13 +3,13 @@
 # each for SECONDS (default 600) on 1 core, seeded from ../shared's .cfg and .mtp files and the
 # example manifests.  A finding stops that target and leaves crash-* in fuzz-out/TARGET/.
 #
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (targets: cfg mtp extxyz manifest plugin_file)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (targets: cfg mtp extxyz manifest checkpoint plugin_file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(cfg mtp extxyz manifest plugin_file)
+((${#targets[@]})) || targets=(cfg mtp extxyz manifest checkpoint plugin_file)
 build=${MTPC_FUZZ_BUILD_DIR:-build-fuzz}
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTPC_BUILD_FUZZERS=ON \
   -DMTPC_SANITIZE=address,undefined -DMTPC_BUILD_TESTS=OFF -DMTPC_BUILD_BENCH=OFF -DMTPC_BUILD_PYTHON=OFF -DMTPC_BUILD_KIM=OFF >/dev/null
@@ -25,6 +25,7 @@ seed_corpus() {  # copies small example inputs as the starting corpus
     mtp) find "$shared/reference" -name '*.mtp' 2>/dev/null | head -20 | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-8).mtp"; done ;;
     extxyz) find tests examples -name '*.xyz' -o -name '*.extxyz' 2>/dev/null | head -20 | xargs -r cp -t "$dir" ;;
     manifest) find examples bench -name '*.json' 2>/dev/null | head -20 | while read -r f; do cp "$f" "$dir/$(echo "$f" | md5sum | cut -c1-8).json"; done ;;
+    checkpoint) cp fuzz/seeds/checkpoint.json "$dir/" ;;  # matches the target's expectations
     plugin_file) find build "$build" -name 'libmtpc_radial_full.so' 2>/dev/null | head -1 | xargs -r cp -t "$dir" || true ;;
   esac
 }

@@ -15,6 +15,7 @@
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
 #include "mtpc/mtp/min_distance.hpp"
+#include "mtpc/train/checkpoint.hpp"
 #include "mtpc/train/linear_start.hpp"
 #include "mtpc/train/radial_start.hpp"
 #include "mtpc/train/training_objective.hpp"
@@ -26,18 +27,6 @@ using nlohmann::json;
 
 namespace {
 
-Eigen::VectorXd to_eigen(const json& a, const std::string& what) {
-    if (!a.is_array()) throw InputError(what + ": must be an array of numbers");
-    Eigen::VectorXd v(a.size());
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (!a[i].is_number()) throw InputError(what + ": must be an array of numbers");
-        v[i] = a[i].get<double>();
-    }
-    return v;
-}
-
-json to_json_array(const Eigen::VectorXd& v) { return json(std::vector<double>(v.data(), v.data() + v.size())); }
-
 double seconds_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -48,75 +37,7 @@ void warn_below_min_dist(const std::vector<NeighborList>& nls, double min_dist, 
     warn_if_below_min_distance(check_min_distance(nls, min_dist), file);
 }
 
-/// The conditioning scale a run saved in its parameters.json, if any. The ridge on the linear
-/// coefficients is measured in these units, so a run continued from that file keeps them and
-/// starts at exactly the loss the first run ended with.
-std::optional<std::vector<double>> saved_linear_scale(const json& parameters, int nx, const std::string& file) {
-    if (!parameters.is_object() || !parameters.contains("linear_scale")) return std::nullopt;
-    const Eigen::VectorXd s = to_eigen(parameters["linear_scale"], file + ": linear_scale");
-    if (s.size() != nx) throw InputError(file + ": linear_scale: wrong length");
-    for (int a = 0; a < nx; ++a)
-        if (!(std::isfinite(s[a]) && s[a] > 0)) throw InputError(file + ": linear_scale: entries must be positive numbers");
-    return std::vector<double>(s.data(), s.data() + nx);
-}
-
 constexpr const char* kCurveHeader = "step,optimizer,iteration,evaluations,loss,gradient_norm,rank,seconds";
-
-Eigen::VectorXd finite_vector(const json& a, const std::string& what) {
-    Eigen::VectorXd v = to_eigen(a, what);
-    if (!v.allFinite()) throw InputError(what + ": holds a non-finite number");
-    return v;
-}
-
-long checked_integer(const json& v, long lo, long hi, const std::string& what) {
-    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
-        throw InputError(fmt::format("{}: must be an integer in [{}, {}], found {}", what, lo, hi, v.dump()));
-    return long(v.get<long long>());
-}
-
-/// FNV-1a of a file's bytes: enough to notice that a data file changed between runs.
-std::string file_digest(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::uint64_t h = 1469598103934665603ull;
-    char buf[1 << 16];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        for (std::streamsize k = 0; k < in.gcount(); ++k) h = (h ^ std::uint8_t(buf[k])) * 1099511628211ull;
-        if (!in) break;
-    }
-    return fmt::format("{:016x}", h);
-}
-
-/// What a resumed run must share with the interrupted one: every setting that changes the result
-/// (threads and output options do not) and the contents of the files it reads.
-json run_fingerprint(const Manifest& m) {
-    json settings = m.raw;
-    settings.erase("threads");
-    settings.erase("output");
-    json data = json::object();
-    for (const std::string* f : {&m.train_file, &m.validation_file, &m.test_file, &m.model.init_from})
-        if (!f->empty()) data[*f] = file_digest(*f);
-    return {{"settings", settings}, {"data", data}};
-}
-
-/// Refuses to continue a checkpoint under other settings: the result would mix two fits.
-void check_same_settings(const json& ck, const json& fingerprint, const std::string& where) {
-    if (!ck.contains("fingerprint")) {
-        spdlog::warn("{}: written by an older mtpc without a settings fingerprint; resuming unchecked", where);
-        return;
-    }
-    if (ck["fingerprint"] == fingerprint) return;
-    std::string changed;
-    int shown = 0;
-    for (const auto& op : json::diff(ck["fingerprint"], fingerprint)) {
-        if (++shown > 5) {
-            changed += ", ...";
-            break;
-        }
-        changed += (changed.empty() ? "" : ", ") + op.value("path", std::string("?"));
-    }
-    throw InputError(where + ": the manifest or its data changed since this checkpoint was written (" + changed +
-                     "); run without --resume to start afresh");
-}
 
 /// On resume the curve keeps the rows up to the checkpoint's restart point (a restart reports its
 /// iteration twice: ending one BFGS segment, starting the next; the resumed run writes the second)
@@ -143,6 +64,16 @@ void keep_curve_rows_through(const fs::path& csv, size_t step, int iteration) {
     write_file_atomically(csv.string(), [&](std::ostream& o) { o << kept; });
 }
 
+/// A stop request that arrives while the data are read or the start is fitted (seconds to minutes
+/// on large sets, before the optimiser's first report) ends the run there; a checkpoint from an
+/// earlier interruption, if any, is kept untouched.
+void stop_if_requested(const RunContext& run, const char* phase) {
+    if (!g_stop_requested.load()) return;
+    throw TrainingInterrupted(fmt::format("interrupted {} of {} seed {}, before any training in this process{}",
+                                          phase, run.variant, run.seed,
+                                          fs::exists(run.checkpoint_file) ? "; the earlier checkpoint is kept" : ""));
+}
+
 }  // namespace
 
 RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant, std::uint64_t seed,
@@ -150,7 +81,9 @@ RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant,
     fs::create_directories(dir);
     RunContext run(m, variant, seed, dir);
     load_model_and_data(run);
+    stop_if_requested(run, "while reading the data");
     choose_start(run);
+    stop_if_requested(run, "while choosing the start point");
     resume_or_begin(run);
     ProgressPrinter printer(options.progress_bar < 0 ? ::isatty(::fileno(stdout)) != 0 : options.progress_bar == 1,
                             options.quiet);
@@ -198,7 +131,7 @@ void Trainer::Impl::choose_start(RunContext& run) {
     if (parameters.is_object() && parameters.value("radial_plugin", "") == m.radial.plugin &&
         parameters.contains("radial_options") &&
         parameters["radial_options"].dump() == json::parse(run.radial_options).dump()) {
-        run.theta = to_eigen(parameters["theta"], m.model.init_from + ": theta");  // continue a compressed fit
+        run.theta = finite_vector(parameters["theta"], m.model.init_from + ": theta");  // continue a compressed fit
         if (run.theta.size() != run.radial->num_parameters()) throw InputError(m.model.init_from + ": theta: wrong length");
     } else if (m.radial.init == "compress" || (have_coeffs && parameters.is_object())) {
         if (!have_coeffs) throw InputError(m.model.init_from + ": has no radial coefficients to compress");
@@ -233,28 +166,21 @@ void Trainer::Impl::resume_or_begin(RunContext& run) {
     }
     const std::string where = run.checkpoint_file.string();
     std::ifstream in(run.checkpoint_file);
-    json ck;
-    try {
-        ck = json::parse(in);
-        check_same_settings(ck, run.fingerprint, where);
-        run.first_step = checked_integer(ck.at("step"), 0, long(run.m.steps.size()), where + ": step");
-        const long max_iterations =
-            run.first_step < run.m.steps.size() ? run.m.steps[run.first_step].options.value("max_iterations", 1000) : 0;
-        run.resume_iterations = int(checked_integer(ck.at("iterations_done"), 0, max_iterations, where + ": iterations_done"));
-        run.radial_options = ck.at("radial_options").get<std::string>();
-        run.evaluations = checked_integer(ck.value("evaluations", json(0)), 0, std::numeric_limits<long>::max(),
-                                          where + ": evaluations");
-        if (ck.contains("convergence_rule")) run.resume_rule_state = ck["convergence_rule"];
-    } catch (const json::exception& e) {
-        throw InputError(where + ": not a valid checkpoint: " + e.what());
-    }
-    run.scale = saved_linear_scale(ck, run.nx, where).value_or(std::vector<double>());
-    if (run.scale.empty()) throw InputError(where + ": linear_scale: missing");
+    CheckpointExpectations expected{run.fingerprint, {}, run.nx};
+    for (const auto& step : run.m.steps) expected.max_iterations.push_back(step.options.value("max_iterations", 1000L));
+    Checkpoint ck = read_checkpoint(in, expected, where);
+    run.first_step = ck.step;
+    run.resume_iterations = ck.iterations_done;
+    run.radial_options = ck.radial_options;
+    run.evaluations = ck.evaluations;
+    run.resume_rule_state = ck.convergence_rule;
+    run.scale = ck.linear_scale;
     run.radial = make_radial(run.m, run.radial_options);
-    run.x_scaled = finite_vector(ck.at("x"), where + ": x");
-    run.theta = finite_vector(ck.at("theta"), where + ": theta");
-    if (run.x_scaled.size() != run.nx || run.theta.size() != run.radial->num_parameters())
-        throw InputError(where + ": x or theta has the wrong length for this manifest");
+    run.x_scaled = ck.x;
+    run.theta = ck.theta;
+    if (run.theta.size() != run.radial->num_parameters())
+        throw InputError(fmt::format("{}: theta: has {} entries, the parameterization ({}) has {}", where,
+                                     run.theta.size(), run.radial_options, run.radial->num_parameters()));
     keep_curve_rows_through(run.dir / "learning_curve.csv", run.first_step, run.resume_iterations);
     run.curve.open(run.dir / "learning_curve.csv", std::ios::app);
     spdlog::info("resuming {} seed {} at step {} iteration {}", run.variant, run.seed, run.first_step,
@@ -262,18 +188,19 @@ void Trainer::Impl::resume_or_begin(RunContext& run) {
 }
 
 void Trainer::Impl::write_checkpoint(const RunContext& run, const RestartPoint& at) {
-    json ck = {{"variant", run.variant},
-               {"seed", run.seed},
-               {"step", at.step},
-               {"iterations_done", at.iterations},
-               {"radial_options", run.radial_options},
-               {"linear_scale", run.scale},
-               {"x", std::vector<double>(at.x, at.x + run.nx)},
-               {"theta", std::vector<double>(at.theta, at.theta + run.radial->num_parameters())},
-               {"evaluations", at.evaluations},
-               {"fingerprint", run.fingerprint}};
-    if (!at.rule_state.is_null()) ck["convergence_rule"] = at.rule_state;
-    write_file_atomically(run.checkpoint_file.string(), [&](std::ostream& o) { o << ck.dump(1) << '\n'; });
+    Checkpoint ck;
+    ck.variant = run.variant;
+    ck.seed = run.seed;
+    ck.step = at.step;
+    ck.iterations_done = at.iterations;
+    ck.radial_options = run.radial_options;
+    ck.linear_scale = run.scale;
+    ck.x = Eigen::Map<const Eigen::VectorXd>(at.x, run.nx);
+    ck.theta = Eigen::Map<const Eigen::VectorXd>(at.theta, run.radial->num_parameters());
+    ck.evaluations = at.evaluations;
+    ck.convergence_rule = at.rule_state;
+    ck.fingerprint = run.fingerprint;
+    write_file_atomically(run.checkpoint_file.string(), [&](std::ostream& o) { o << checkpoint_text(ck); });
 }
 
 std::string Trainer::Impl::validation_progress(const RunContext& run, const sdk::ProgressReport& r) {
@@ -371,7 +298,7 @@ void Trainer::Impl::write_outputs(RunContext& run, MtpParameters& p, std::vector
                          {"species", run.m.species},
                          {"radial_plugin", run.m.radial.plugin},
                          {"radial_options", json::parse(run.radial_options)},
-                         {"theta", to_json_array(run.theta)},
+                         {"theta", std::vector<double>(run.theta.data(), run.theta.data() + run.theta.size())},
                          {"species_coeffs", pot.species_coeffs},
                          {"moment_coeffs", pot.moment_coeffs},
                          // The ridge is measured in these units; a continued run keeps them.
