@@ -90,6 +90,26 @@ std::vector<std::pair<int, int>> curve_steps_and_iterations(const fs::path& csv)
     return out;
 }
 
+/// The learning curve's (iteration, loss) rows, in file order.
+struct CurveRow {
+    int iteration;
+    double loss;
+};
+std::vector<CurveRow> curve_rows(const fs::path& csv) {
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    std::vector<CurveRow> out;
+    while (std::getline(in, line)) {
+        int step = 0, iteration = 0, evaluations = 0;
+        double loss = 0;
+        char optimizer[64];
+        if (std::sscanf(line.c_str(), "%d,%63[^,],%d,%d,%lg", &step, optimizer, &iteration, &evaluations, &loss) == 5)
+            out.push_back({iteration, loss});
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_F(TrainingFixture, TinyFitDropsLossBelowBound) {
@@ -153,6 +173,7 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
                   {{"optimizer", "lbfgs"}, {"options", {{"max_iterations", 40}, {"restart_every", 10}}}}};
     mtpc::TrainOptions opt;
     opt.quiet = true;
+    opt.checkpoint_on_stop = mtpc::TrainOptions::CheckpointOnStop::kRestartPoint;
     mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "whole.json").string()), opt).run();
 
     const std::string whole = mtpc::test::read_file(dir_ / "whole/base/seed-1/potential.mtp");
@@ -183,6 +204,47 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
         EXPECT_EQ(curve_steps_and_iterations(dir_ / out / "base/seed-1/learning_curve.csv"),
                   curve_steps_and_iterations(dir_ / "whole/base/seed-1/learning_curve.csv"));
     }
+}
+
+TEST_F(TrainingFixture, ByDefaultAStopKeepsTheIterateReachedAndTheResumeLosesNoWork) {
+    // No restart points inside the step (restart_every 0): a stop after 33 reports must not send
+    // the resumed run back to iteration 0.
+    json m = base_manifest("stopped_midway");
+    m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 60}}}}};
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "whole_once.json").string()), opt).run();
+    const auto whole_curve = curve_rows(dir_ / "stopped_midway/base/seed-1/learning_curve.csv");
+
+    m["output"]["directory"] = (dir_ / "stopped_midway_2").string();
+    mtpc::TrainOptions stop = opt;
+    stop.stop_after_reports = 33;
+    try {
+        mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "stopped.json").string()), stop).run();
+        FAIL() << "the run was not interrupted";
+    } catch (const mtpc::TrainingInterrupted& e) {
+        EXPECT_NE(std::string(e.what()).find("iteration 32"), std::string::npos) << e.what();
+    }
+    const json ck = json::parse(mtpc::test::read_file(dir_ / "stopped_midway_2/base/seed-1/checkpoint.json"));
+    EXPECT_EQ(ck["iterations_done"], 32);  // report 1 is iteration 0, the start
+    EXPECT_EQ(ck["at_restart_point"], false);
+
+    mtpc::TrainOptions resume = opt;
+    resume.resume = true;
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "stopped.json").string()), resume).run();
+    const auto resumed_curve = curve_rows(dir_ / "stopped_midway_2/base/seed-1/learning_curve.csv");
+    // Same iterations, each once; identical up to and including the stop (the same iterate), and
+    // the fit ends where the uninterrupted one does up to the lost BFGS memory.
+    ASSERT_EQ(resumed_curve.size(), whole_curve.size());
+    for (size_t k = 0; k < resumed_curve.size(); ++k) {
+        EXPECT_EQ(resumed_curve[k].iteration, whole_curve[k].iteration) << "row " << k;
+        if (resumed_curve[k].iteration <= 32) EXPECT_EQ(resumed_curve[k].loss, whole_curve[k].loss) << "row " << k;
+    }
+    // After the stop the path differs (a fresh BFGS memory; here it ends 9% lower): the resumed fit
+    // must keep improving from the stop and end comparably, not start over.
+    EXPECT_LT(resumed_curve.back().loss, resumed_curve[32].loss);
+    EXPECT_LT(resumed_curve.back().loss, 1.5 * whole_curve.back().loss);
+    EXPECT_FALSE(fs::exists(dir_ / "stopped_midway_2/base/seed-1/checkpoint.json"));
 }
 
 // ---- issue 12: resume only what can be resumed; one writer per output directory ------------

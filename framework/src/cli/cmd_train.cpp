@@ -1,4 +1,4 @@
-// `mtpc train MANIFEST [--resume]`: run a training pipeline.
+// `mtpc train MANIFEST [--resume] [--checkpoint-at-restart-points]`: run a training pipeline.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -12,13 +12,18 @@ mtpc::cli::Registrar reg(40, [](CLI::App& app) {
     auto manifest = std::make_shared<std::string>();
     auto resume = std::make_shared<bool>(false);
     auto plain = std::make_shared<bool>(false);
+    auto at_restart_points = std::make_shared<bool>(false);
     cmd->add_option("MANIFEST", *manifest, "Pipeline manifest (JSON)")->required();
     cmd->add_flag("--resume", *resume, "Continue from the checkpoints of an interrupted run");
     cmd->add_flag("--plain", *plain, "Plain progress lines even on a terminal");
+    cmd->add_flag("--checkpoint-at-restart-points", *at_restart_points,
+                  "On Ctrl-C/SIGTERM keep the checkpoint at the last restart point (a resume then equals an "
+                  "uninterrupted run bit for bit, but repeats the iterations since) instead of the iterate reached");
     cmd->callback([=] {
         mtpc::TrainOptions opt;
         opt.resume = *resume;
         if (*plain) opt.progress_bar = 0;
+        if (*at_restart_points) opt.checkpoint_on_stop = mtpc::TrainOptions::CheckpointOnStop::kRestartPoint;
         mtpc::Trainer trainer(mtpc::load_manifest(*manifest), opt);
         mtpc::install_stop_signal_handlers();
         const auto runs = trainer.run();

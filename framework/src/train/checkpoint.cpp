@@ -98,7 +98,8 @@ std::string checkpoint_text(const Checkpoint& ck) {
               {"x", to_json_array(ck.x)},
               {"theta", to_json_array(ck.theta)},
               {"evaluations", ck.evaluations},
-              {"fingerprint", ck.fingerprint}};
+              {"fingerprint", ck.fingerprint},
+              {"at_restart_point", ck.at_restart_point}};
     if (!ck.convergence_rule.is_null()) j["convergence_rule"] = ck.convergence_rule;
     return j.dump(1) + '\n';
 }
@@ -126,6 +127,9 @@ Checkpoint read_checkpoint(std::istream& in, const CheckpointExpectations& expec
         ck.theta = finite_vector(j.at("theta"), where + ": theta");
         ck.fingerprint = j.value("fingerprint", json());
         ck.variant = j.value("variant", std::string());
+        const json& exact = j.contains("at_restart_point") ? j["at_restart_point"] : json(true);
+        if (!exact.is_boolean()) throw InputError(where + ": at_restart_point: must be true or false");
+        ck.at_restart_point = exact.get<bool>();
     } catch (const json::exception& e) {
         throw InputError(where + ": not a valid checkpoint: " + e.what());
     }

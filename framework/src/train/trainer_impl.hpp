@@ -65,6 +65,7 @@ struct RunContext {
     // progress
     size_t first_step = 0;
     int resume_iterations = 0;
+    bool resume_at_restart_point = true;  ///< the checkpoint resumed from was a restart point
     nlohmann::json resume_rule_state;  ///< the convergence rule's state from the checkpoint, or null
     nlohmann::json fingerprint;        ///< settings and data digests a checkpoint must match to resume
     long evaluations = 0;
@@ -109,6 +110,7 @@ struct Trainer::Impl {
         const double* theta;
         long evaluations;
         nlohmann::json rule_state;
+        bool at_restart_point = true;  ///< false: where a stop request arrived (see CheckpointOnStop)
     };
     void write_checkpoint(const RunContext& run, const RestartPoint& at);
     /// One optimisation step as the host follows it.
@@ -119,7 +121,8 @@ struct Trainer::Impl {
         ProgressPrinter& printer;
         ConvergenceRule rule;
         bool converged = false;  ///< the rule, not the optimiser or a signal, ended the step
-        int last_restart_iteration = 0;
+        int last_restart_iteration = 0;  ///< where the checkpoint of this step is (its start, or later)
+        bool reports_restart_points = false;  ///< the optimiser can restart from any iterate it reports
         std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
         const TrainingObjective* objective = nullptr;
     };
@@ -127,6 +130,8 @@ struct Trainer::Impl {
     /// Checkpoints, progress, learning curve, stop requests and the convergence rule; returns
     /// whether the optimiser may go on.
     bool on_report(RunContext& run, StepProgress& s, const sdk::ProgressReport& r);
+    /// On a stop request, moves the checkpoint to the iterate reached (TrainOptions::checkpoint_on_stop).
+    void checkpoint_on_stop(RunContext& run, StepProgress& s, const sdk::ProgressReport& r, long evaluations);
     /// Takes the optimiser's result into the run (or throws TrainingInterrupted).
     void finish_step(RunContext& run, const StepProgress& s, sdk::OptimizerState& state, TrainingObjective& objective);
     std::string validation_progress(const RunContext& run, const sdk::ProgressReport& r);

@@ -39,10 +39,12 @@ void warn_below_min_dist(const std::vector<NeighborList>& nls, double min_dist, 
 
 constexpr const char* kCurveHeader = "step,optimizer,iteration,evaluations,loss,gradient_norm,rank,seconds";
 
-/// On resume the curve keeps the rows up to the checkpoint's restart point (a restart reports its
-/// iteration twice: ending one BFGS segment, starting the next; the resumed run writes the second)
-/// and drops what the interrupted run did after it, which the resumed run repeats.
-void keep_curve_rows_through(const fs::path& csv, size_t step, int iteration) {
+/// On resume the curve keeps the rows before the checkpoint's iteration, and drops what the
+/// interrupted run did after it, which the resumed run repeats.  At a restart point it also keeps
+/// one row of that iteration: a restart reports its iteration twice (ending one BFGS segment,
+/// starting the next) and the resumed run writes the second.  Where a stop arrived there was one
+/// row, and the resumed run writes it.
+void keep_curve_rows_through(const fs::path& csv, size_t step, int iteration, bool at_restart_point) {
     std::ifstream in(csv);
     if (!in) return;
     std::string line, kept = std::string(kCurveHeader) + "\n";
@@ -55,7 +57,8 @@ void keep_curve_rows_through(const fs::path& csv, size_t step, int iteration) {
         if (std::sscanf(line.c_str(), "%zu,%127[^,],%d", &row_step, optimizer, &row_iteration) != 3) continue;
         const bool before = row_step < step || (row_step == step && row_iteration < iteration);
         // (At iteration 0 a step has no segment before it: its only row is the resumed run's.)
-        const bool restart_row = iteration > 0 && row_step == step && row_iteration == iteration && !restart_row_kept;
+        const bool restart_row =
+            at_restart_point && iteration > 0 && row_step == step && row_iteration == iteration && !restart_row_kept;
         if (!before && !restart_row) break;  // rows are in order: the rest came after the restart point
         restart_row_kept = restart_row_kept || restart_row;
         kept += line + "\n";
@@ -175,16 +178,20 @@ void Trainer::Impl::resume_or_begin(RunContext& run) {
     run.evaluations = ck.evaluations;
     run.resume_rule_state = ck.convergence_rule;
     run.scale = ck.linear_scale;
+    run.resume_at_restart_point = ck.at_restart_point;
     run.radial = make_radial(run.m, run.radial_options);
     run.x_scaled = ck.x;
     run.theta = ck.theta;
     if (run.theta.size() != run.radial->num_parameters())
         throw InputError(fmt::format("{}: theta: has {} entries, the parameterization ({}) has {}", where,
                                      run.theta.size(), run.radial_options, run.radial->num_parameters()));
-    keep_curve_rows_through(run.dir / "learning_curve.csv", run.first_step, run.resume_iterations);
+    keep_curve_rows_through(run.dir / "learning_curve.csv", run.first_step, run.resume_iterations,
+                            run.resume_at_restart_point);
     run.curve.open(run.dir / "learning_curve.csv", std::ios::app);
-    spdlog::info("resuming {} seed {} at step {} iteration {}", run.variant, run.seed, run.first_step,
-                 run.resume_iterations);
+    spdlog::info("resuming {} seed {} at step {} iteration {}{}", run.variant, run.seed, run.first_step + 1,
+                 run.resume_iterations,
+                 run.resume_at_restart_point ? " (a restart point: the result equals an uninterrupted run's)"
+                                             : " (where it was stopped; the optimiser's memory restarts here)");
 }
 
 void Trainer::Impl::write_checkpoint(const RunContext& run, const RestartPoint& at) {
@@ -200,6 +207,7 @@ void Trainer::Impl::write_checkpoint(const RunContext& run, const RestartPoint& 
     ck.evaluations = at.evaluations;
     ck.convergence_rule = at.rule_state;
     ck.fingerprint = run.fingerprint;
+    ck.at_restart_point = at.at_restart_point;
     write_file_atomically(run.checkpoint_file.string(), [&](std::ostream& o) { o << checkpoint_text(ck); });
 }
 
@@ -220,16 +228,32 @@ bool Trainer::Impl::on_report(RunContext& run, StepProgress& s, const sdk::Progr
     const long evaluations = run.evaluations + (s.objective ? s.objective->evaluations() : 0);
     if (r.restart_point && r.x != nullptr && r.theta != nullptr) {
         s.last_restart_iteration = r.iteration;
+        s.reports_restart_points = true;
         write_checkpoint(run, {s.step, r.iteration, r.x, r.theta, evaluations, s.rule.state()});
     }
     s.printer.update(r.iteration, r.loss, validation_progress(run, r), s.first_iteration);
     run.curve << fmt::format("{},{},{},{},{:.17g},{:.17g},{},{:.3f}\n", s.step, s.optimizer, r.iteration, evaluations,
                              r.loss, r.gradient_norm, r.rank, seconds_since(s.started));
     if (options.stop_after_reports > 0 && ++reports_seen >= options.stop_after_reports) g_stop_requested.store(true);
-    if (g_stop_requested.load()) return false;
+    if (g_stop_requested.load()) {
+        checkpoint_on_stop(run, s, r, evaluations);
+        return false;
+    }
     // The rule's stop looks like a stop request to the optimiser; the host tells them apart.
     if (s.rule.converged(r.iteration, r.loss)) s.converged = true;
     return !s.converged;
+}
+
+void Trainer::Impl::checkpoint_on_stop(RunContext& run, StepProgress& s, const sdk::ProgressReport& r,
+                                       long evaluations) {
+    const bool keep_restart_point = options.checkpoint_on_stop == TrainOptions::CheckpointOnStop::kRestartPoint;
+    // Only an optimiser that restarts from any reported iterate (it reports restart points) can be
+    // resumed here; the rule's state is the one before this report, as at a restart point.
+    if (keep_restart_point || !s.reports_restart_points || r.x == nullptr || r.theta == nullptr ||
+        r.iteration <= s.last_restart_iteration)
+        return;
+    s.last_restart_iteration = r.iteration;
+    write_checkpoint(run, {s.step, r.iteration, r.x, r.theta, evaluations, s.rule.state(), false});
 }
 
 void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& printer) {

@@ -27,6 +27,9 @@ struct Checkpoint {
     long evaluations = 0;             ///< objective evaluations so far
     nlohmann::json convergence_rule;  ///< the step's rule state; null at a step boundary
     nlohmann::json fingerprint;       ///< run_fingerprint() of the manifest that wrote it
+    /// True at an optimiser's restart point (resuming reproduces the uninterrupted run bit for
+    /// bit); false at an iterate where a stop request arrived (the optimiser's memory is lost).
+    bool at_restart_point = true;
 };
 
 /// What a checkpoint must agree with to be resumed by a run of a manifest.

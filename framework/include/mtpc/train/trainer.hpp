@@ -25,6 +25,13 @@ struct TrainOptions {
     /// Acts as if Ctrl-C arrived right after this many progress reports (0: never).  Lets tests
     /// interrupt at an exact point through the same path as the signal handler.
     long stop_after_reports = 0;
+    /// Where a stop request (Ctrl-C, SIGTERM) leaves the checkpoint.  kCurrentIterate (default):
+    /// at the iterate reached, so no work is lost; the resumed optimiser restarts its memory (its
+    /// BFGS Hessian approximation) there, so the rest of the fit is not bit-identical to an
+    /// uninterrupted one.  kRestartPoint: at the step's last restart point (the step's start, or
+    /// every `restart_every` iterations), from which a resume is bit-identical but repeats work.
+    /// Optimisers that report no restart points (MFRA) always resume at a restart point.
+    enum class CheckpointOnStop { kCurrentIterate, kRestartPoint } checkpoint_on_stop = CheckpointOnStop::kCurrentIterate;
 };
 
 /// Parameter counts of one variant, as `mtpc describe` shows them.
