@@ -93,55 +93,12 @@ double pulled_back_gradient_error(const mtpc::sdk::RadialParameterization& param
     return worst / largest;
 }
 
-/// Shortest pair distances for UnseenPairRangePenalty tests: unlike pairs seen from 2.2–2.8 Å,
-/// pair (0, 1) never (the whole range is unseen), pair (1, 0) down to min_dist (nothing unseen).
-std::vector<double> some_seen_distances(int n, const mtpc::ChebyshevRadialBasis& basis) {
-    std::vector<double> d(std::size_t(n) * n);
-    for (int zi = 0; zi < n; ++zi)
-        for (int zj = 0; zj < n; ++zj) d[std::size_t(zi * n + zj)] = 2.2 + 0.3 * ((zi + 2 * zj) % 3);
-    if (n > 1) {
-        d[1] = basis.max_dist();
-        d[std::size_t(n)] = basis.min_dist();
-    }
-    return d;
-}
-
-mtpc::ChebyshevRadialBasis basis_for(const RadialShape& s) { return {1.9, 5.0, s.n_basis, 0.7}; }
-
-/// The penalties of the training objective, for shape s.
+/// Both penalties of the training objective, for shape s.
 std::vector<std::pair<std::string, Penalty>> penalties(const RadialShape& s) {
     const auto orth = std::make_shared<mtpc::RadialOrthonormalityPenalty>(s);
     const auto spread = std::make_shared<mtpc::NeighborSpeciesSpreadPenalty>(s);
-    const auto unseen = std::make_shared<mtpc::UnseenPairRangePenalty>(
-        s, basis_for(s), some_seen_distances(s.n_species, basis_for(s)));
     return {{"orthonormality", [orth](const double* C, double* g) { return orth->add(1.0, C, g); }},
-            {"species spread", [spread](const double* C, double* g) { return spread->add(1.0, C, g); }},
-            {"unseen pair range", [unseen](const double* C, double* g) { return unseen->add(1.0, C, g); }}};
-}
-
-/// U(C) by its definition: Σ_{z_i} Σ_{z_j≠z_i} Σ_μ ∫_{r_min}^{d} (f_{μ z_i z_j} − f_{μ z_i z_i})² dr,
-/// with the radial functions evaluated pointwise and a fine midpoint rule.
-double unseen_by_definition(const RadialShape& s, const mtpc::ChebyshevRadialBasis& basis,
-                            const std::vector<double>& seen, const std::vector<double>& C) {
-    std::vector<double> q(s.n_basis), dq(s.n_basis);
-    double total = 0;
-    for (int zi = 0; zi < s.n_species; ++zi)
-        for (int zj = 0; zj < s.n_species; ++zj) {
-            if (zj == zi) continue;
-            const double a = basis.min_dist(), b = std::min(seen[std::size_t(zi * s.n_species + zj)], basis.max_dist());
-            const int steps = 200000;
-            const double h = (b - a) / steps;
-            for (int k = 0; k < steps && b > a; ++k) {
-                basis.evaluate(a + (k + 0.5) * h, q.data(), dq.data());
-                for (int mu = 0; mu < s.n_funcs; ++mu) {
-                    double d = 0;
-                    for (int be = 0; be < s.n_basis; ++be)
-                        d += (C[s.index(zi, zj, mu, be)] - C[s.index(zi, zi, mu, be)]) * q[be];
-                    total += d * d * h;
-                }
-            }
-        }
-    return total;
+            {"species spread", [spread](const double* C, double* g) { return spread->add(1.0, C, g); }}};
 }
 
 std::string shape_options(const RadialShape& s, const std::string& extra) {
@@ -176,45 +133,6 @@ TEST(NeighborSpeciesSpreadPenalty, ValueIsItsDefinitionAndZeroForOneSpecies) {
     const RadialShape one{1, 4, 6};
     const auto C1 = uniform(one.size(), 9, 0.3);
     EXPECT_EQ(mtpc::NeighborSpeciesSpreadPenalty(one).add(1.0, C1.data(), nullptr), 0.0);
-}
-
-TEST(UnseenPairRangePenalty, ValueIsItsDefinition) {
-    const RadialShape s{3, 2, 8};
-    const auto basis = basis_for(s);
-    const auto seen = some_seen_distances(s.n_species, basis);
-    const auto C = uniform(s.size(), 13, 0.3);
-    const double by_definition = unseen_by_definition(s, basis, seen, C);
-    EXPECT_NEAR(mtpc::UnseenPairRangePenalty(s, basis, seen).add(1.0, C.data(), nullptr), by_definition,
-                1e-8 * by_definition);
-}
-
-TEST(UnseenPairRangePenalty, IsZeroWhenUnlikePairsFollowTheLikePairOrTheDataCoverEverything) {
-    const RadialShape s{3, 2, 6};
-    const auto basis = basis_for(s);
-    auto C = uniform(s.size(), 15, 0.3);
-    // Unlike pair functions equal to the centre's like-pair function: nothing to penalise.
-    auto same = C;
-    for (int zi = 0; zi < s.n_species; ++zi)
-        for (int zj = 0; zj < s.n_species; ++zj)
-            for (int mu = 0; mu < s.n_funcs; ++mu)
-                for (int b = 0; b < s.n_basis; ++b) same[s.index(zi, zj, mu, b)] = C[s.index(zi, zi, mu, b)];
-    EXPECT_EQ(mtpc::UnseenPairRangePenalty(s, basis, some_seen_distances(3, basis)).add(1.0, same.data(), nullptr), 0.0);
-    // Data reaching min_dist for every pair: no range is unseen.
-    const std::vector<double> everything(9, basis.min_dist());
-    EXPECT_EQ(mtpc::UnseenPairRangePenalty(s, basis, everything).add(1.0, C.data(), nullptr), 0.0);
-}
-
-TEST(UnseenPairRangePenalty, ShortestPairDistancesComeFromTheNeighbourLists) {
-    // Three atoms on a line, open boundaries: types 0, 1, 1 at x = 0, 2.5, 5.5.
-    const double pos[9] = {0, 0, 0, 2.5, 0, 0, 5.5, 0, 0};
-    const int types[3] = {0, 1, 1};
-    const mtpc::NeighborList nl(3, pos, nullptr, 5.0);
-    const auto d = mtpc::shortest_pair_distances({&nl}, {types}, 3, 5.0);
-    EXPECT_DOUBLE_EQ(d[0 * 3 + 1], 2.5);
-    EXPECT_DOUBLE_EQ(d[1 * 3 + 0], 2.5);
-    EXPECT_DOUBLE_EQ(d[1 * 3 + 1], 3.0);
-    EXPECT_DOUBLE_EQ(d[0 * 3 + 0], 5.0);  // never seen: the cutoff
-    EXPECT_DOUBLE_EQ(d[2 * 3 + 2], 5.0);
 }
 
 TEST(RadialPenalties, GradientsMatchFiniteDifferencesOnTheFullTensor) {
@@ -271,7 +189,7 @@ TEST(TrainingObjective, RegularizedGradientMatchesFiniteDifferences) {
     const auto scale = uniform(nx, 5, 1.0);
     std::vector<double> linear_scale(nx);
     for (int a = 0; a < nx; ++a) linear_scale[a] = 1.0 + std::abs(scale[a]);
-    mtpc::TrainingObjective objective(teacher, data, linear_scale, 1, nullptr, mtpc::Regularization{1e-3, 0.5, 0.3, 0.2});
+    mtpc::TrainingObjective objective(teacher, data, linear_scale, 1, nullptr, mtpc::Regularization{1e-3, 0.5, 0.3});
     auto x = uniform(nx, 6, 0.05);
     auto C = uniform(teacher.radial_shape().size(), 8, 0.2);
     std::vector<double> gx(nx), gC(C.size());

@@ -159,8 +159,6 @@ void parse_loss(const json& doc, const std::string& path, LossSpec& loss) {
     if (!(loss.radial_orthonormality >= 0)) lo.fail("radial_orthonormality", "must be non-negative");
     loss.radial_species_spread = lo.num("radial_species_spread", defaults.radial_species_spread);
     if (!(loss.radial_species_spread >= 0)) lo.fail("radial_species_spread", "must be non-negative");
-    loss.radial_unseen_range = lo.num("radial_unseen_range", defaults.radial_unseen_range);
-    if (!(loss.radial_unseen_range >= 0)) lo.fail("radial_unseen_range", "must be non-negative");
     lo.finish();
 }
 

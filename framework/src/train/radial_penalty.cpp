@@ -1,8 +1,5 @@
 #include "mtpc/train/radial_penalty.hpp"
 
-#include <algorithm>
-#include <array>
-#include <cmath>
 
 namespace mtpc {
 
@@ -59,89 +56,6 @@ double NeighborSpeciesSpreadPenalty::add(double weight, const double* C, double*
         }
     }
     return weight * value;
-}
-
-namespace {
-
-/// Gram matrix ∫_a^b Q_β(r) Q_β'(r) dr of the radial basis: the products are polynomials of
-/// degree ≤ 2 N_b + 2, integrated by 8-node Gauss–Legendre (exact to degree 15) on 8 + N_b panels,
-/// which leaves a relative error far below anything a penalty weight could resolve.
-sdk::Matrix basis_gram(const ChebyshevRadialBasis& basis, double a, double b) {
-    const int nb = basis.size();
-    sdk::Matrix G = sdk::Matrix::Zero(nb, nb);
-    if (!(b > a)) return G;
-    static constexpr std::array<double, 8> x = {-0.9602898564975363, -0.7966664774136267, -0.5255324099163290,
-                                                -0.1834346424956498, 0.1834346424956498,  0.5255324099163290,
-                                                0.7966664774136267,  0.9602898564975363};
-    static constexpr std::array<double, 8> w = {0.1012285362903763, 0.2223810344533745, 0.3137066458778873,
-                                                0.3626837833783620, 0.3626837833783620, 0.3137066458778873,
-                                                0.2223810344533745, 0.1012285362903763};
-    const int panels = 8 + nb;
-    const double h = (b - a) / panels;
-    std::vector<double> q(nb), dq(nb);
-    for (int p = 0; p < panels; ++p) {
-        const double mid = a + (p + 0.5) * h;
-        for (int k = 0; k < 8; ++k) {
-            basis.evaluate(mid + 0.5 * h * x[k], q.data(), dq.data());
-            const Eigen::Map<const Eigen::VectorXd> v(q.data(), nb);
-            G.noalias() += (0.5 * h * w[k]) * (v * v.transpose());
-        }
-    }
-    return G;
-}
-
-}  // namespace
-
-UnseenPairRangePenalty::UnseenPairRangePenalty(sdk::RadialShape shape, const ChebyshevRadialBasis& basis,
-                                               const std::vector<double>& seen_from)
-    : shape_(shape) {
-    const int n = shape.n_species;
-    gram_.reserve(std::size_t(n) * n);
-    for (int zi = 0; zi < n; ++zi)
-        for (int zj = 0; zj < n; ++zj) {
-            const double d = std::min(seen_from.at(std::size_t(zi * n + zj)), basis.max_dist());
-            gram_.push_back(zi == zj ? sdk::Matrix::Zero(shape.n_basis, shape.n_basis)
-                                     : basis_gram(basis, basis.min_dist(), d));
-        }
-}
-
-double UnseenPairRangePenalty::add(double weight, const double* C, double* grad) const {
-    if (weight == 0) return 0;
-    const int n = shape_.n_species, nf = shape_.n_funcs, nb = shape_.n_basis;
-    using Block = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
-    using MutBlock = Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
-    double value = 0;
-    for (int zi = 0; zi < n; ++zi) {
-        const Block like(C + shape_.index(zi, zi, 0, 0), nf, nb);  // rows μ, columns β
-        for (int zj = 0; zj < n; ++zj) {
-            const sdk::Matrix& Q = gram(zi, zj);
-            if (zj == zi || Q.isZero(0)) continue;
-            const Block unlike(C + shape_.index(zi, zj, 0, 0), nf, nb);
-            const sdk::Matrix diff = unlike - like;
-            const sdk::Matrix diffQ = diff * Q;
-            value += diff.cwiseProduct(diffQ).sum();
-            if (grad != nullptr) {
-                MutBlock(grad + shape_.index(zi, zj, 0, 0), nf, nb) += (2.0 * weight) * diffQ;
-                MutBlock(grad + shape_.index(zi, zi, 0, 0), nf, nb) -= (2.0 * weight) * diffQ;
-            }
-        }
-    }
-    return weight * value;
-}
-
-std::vector<double> shortest_pair_distances(const std::vector<const NeighborList*>& lists,
-                                            const std::vector<const int*>& types, int n_species, double cutoff) {
-    std::vector<double> d(std::size_t(n_species) * n_species, cutoff);
-    for (std::size_t k = 0; k < lists.size(); ++k) {
-        const NeighborList& nl = *lists[k];
-        const int* t = types[k];
-        for (int i = 0; i < nl.n_atoms(); ++i)
-            for (int e = nl.begin(i); e < nl.end(i); ++e) {
-                double& best = d[std::size_t(t[i] * n_species + t[nl.index()[e]])];
-                best = std::min(best, nl.distance()[e]);
-            }
-    }
-    return d;
 }
 
 }  // namespace mtpc

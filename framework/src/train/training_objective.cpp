@@ -18,16 +18,6 @@ TrainingObjective::TrainingObjective(const MtpModel& model, const TrainingSet& d
     xphys_.resize(expect);
     gsc_.resize(model_.species_count());
     gmo_.resize(model_.scalar_count());
-    if (reg_.radial_unseen_range > 0) {
-        std::vector<const NeighborList*> lists;
-        std::vector<const int*> types;
-        for (const auto& item : data_.items()) {
-            lists.push_back(item.neighbors);
-            types.push_back(item.types);
-        }
-        unseen_range_penalty_.emplace(model_.radial_shape(), model_.radial_basis(),
-                                      shortest_pair_distances(lists, types, model_.species_count(), model_.cutoff()));
-    }
 }
 
 std::vector<double> TrainingObjective::to_physical(const double* x) const {
@@ -83,7 +73,6 @@ double TrainingObjective::add_regularization(const double* x, const double* C, d
     }
     penalty += radial_penalty_.add(reg_.radial_orthonormality * K, C, dL_dC);
     penalty += species_spread_penalty_.add(reg_.radial_species_spread * K, C, dL_dC);
-    if (unseen_range_penalty_) penalty += unseen_range_penalty_->add(reg_.radial_unseen_range * K, C, dL_dC);
     return penalty;
 }
 

@@ -268,8 +268,7 @@ void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& prin
                   m.steps[step].options.value("max_iterations", 1000));
     TrainingObjective objective(*run.model, *run.train, run.scale, threads(),
                                 [&](const sdk::ProgressReport& r) { return on_report(run, s, r); },
-                                Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread,
-                                               m.loss.radial_unseen_range});
+                                Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread});
     s.objective = &objective;
     sdk::OptimizerState state;
     state.x = run.x_scaled;

@@ -55,9 +55,6 @@ struct LossSpec {
     /// (NeighborSpeciesSpreadPenalty): what keeps fits sane in environments with more neighbour
     /// species than the training data have.  0 = off.
     double radial_species_spread = 1e-2;
-    /// Weight of UnseenPairRangePenalty (unlike pair functions follow the like pair's below the
-    /// shortest distance the training data hold for that pair).
-    double radial_unseen_range = 0.0;
 };
 
 struct StepSpec {

@@ -1,10 +1,6 @@
 // Penalties on the radial tensor C that keep the radial functions f_μ well scaled.
 #pragma once
 
-#include <vector>
-
-#include "mtpc/mtp/neighbor_list.hpp"
-#include "mtpc/mtp/radial_basis.hpp"
 #include "mtpc/sdk/types.hpp"
 
 namespace mtpc {
@@ -56,41 +52,5 @@ public:
 private:
     sdk::RadialShape shape_;
 };
-
-/// How far each cross-species radial function departs from its centre's like-pair function at
-/// the distances where the training data hold no pair of those species:
-///
-///     U(C) = Σ_{z_i} Σ_{z_j ≠ z_i} Σ_μ ∫_{r_min}^{d(z_i, z_j)} (f_{μ z_i z_j}(r) − f_{μ z_i z_i}(r))² dr
-///          = Σ Σ Σ_μ (c_{μ z_i z_j} − c_{μ z_i z_i})ᵀ Q_{z_i z_j} (c_{μ z_i z_j} − c_{μ z_i z_i}),
-///
-/// d(z_i, z_j) the shortest (z_i, z_j) distance in the training data (the cutoff when the pair
-/// never occurs), r_min the basis's min_dist, Q the Gram matrix of the Chebyshev basis on
-/// [r_min, d] (Gauss–Legendre quadrature, exact for these polynomials).
-///
-/// Why: in Nb-Mo-Ta-W the binary training cells are near-perfect lattices, whose unlike pairs
-/// never come closer than 2.71 Å, while like pairs reach 2.0 Å in the elemental molecular
-/// dynamics; hot quaternary cells bring unlike pairs to 2.2 Å.  There the unlike pair functions
-/// are pure extrapolation, and the fits underestimated the energies of hot quaternary cells by up
-/// to 65 meV/atom (in proportion to their thermal energy).  This term makes an unlike neighbour
-/// that comes closer than the data ever showed count like a neighbour of the centre's own species
-/// (whose short range the data do fix), and leaves the range the data cover to the data.
-class UnseenPairRangePenalty {
-public:
-    /// `seen_from[z_i·N_T + z_j]`: the shortest distance of the pair in the training data.
-    UnseenPairRangePenalty(sdk::RadialShape shape, const ChebyshevRadialBasis& basis, const std::vector<double>& seen_from);
-    /// weight·U(C); adds weight·∂U/∂C to `grad` when it is non-null.
-    double add(double weight, const double* C, double* grad) const;
-    /// Q_{z_i z_j} (N_b × N_b; zero when the data reach r_min).
-    [[nodiscard]] const sdk::Matrix& gram(int zi, int zj) const { return gram_[std::size_t(zi * shape_.n_species + zj)]; }
-
-private:
-    sdk::RadialShape shape_;
-    std::vector<sdk::Matrix> gram_;
-};
-
-/// The shortest distance of every species pair (z_i, z_j) over neighbour lists (`cutoff` for a
-/// pair that never occurs), as UnseenPairRangePenalty takes it: index z_i·n_species + z_j.
-std::vector<double> shortest_pair_distances(const std::vector<const NeighborList*>& lists,
-                                            const std::vector<const int*>& types, int n_species, double cutoff);
 
 }  // namespace mtpc

@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <functional>
-#include <optional>
 #include <vector>
 
 #include "mtpc/mtp/mtp_model.hpp"
@@ -23,8 +22,6 @@ struct Regularization {
     double radial_orthonormality = 0.0;
     /// λ of λ K S(C), S = NeighborSpeciesSpreadPenalty; 0 = off.
     double radial_species_spread = 0.0;
-    /// λ of λ K U(C), U = UnseenPairRangePenalty with the training set's shortest pair distances; 0 = off.
-    double radial_unseen_range = 0.0;
 };
 
 /// L(x, C) = Σ_k loss_k over a training set (eq. (8) of the low-rank paper, with the weights of
@@ -69,7 +66,6 @@ private:
     Regularization reg_;
     RadialOrthonormalityPenalty radial_penalty_;
     NeighborSpeciesSpreadPenalty species_spread_penalty_;
-    std::optional<UnseenPairRangePenalty> unseen_range_penalty_;  ///< built when its weight is set
     double last_penalty_ = 0;
     long evaluations_ = 0;
     double seconds_ = 0;
