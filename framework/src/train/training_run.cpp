@@ -307,6 +307,10 @@ bool Trainer::Impl::on_report(RunContext& run, StepProgress& s, const sdk::Progr
 
 void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& printer) {
     const Manifest& m = run.m;
+    if (m.steps[step].optimizer == kLinearStepName) {
+        run_linear_step(run, step, printer);
+        return;
+    }
     auto optimizer = make_optimizer(m, step);
     StepProgress s{step, m.steps[step].optimizer, step == run.first_step ? run.resume_iterations : 0, printer,
                    ConvergenceRule(m.convergence)};
