@@ -10,8 +10,10 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -172,4 +174,38 @@ BENCHMARK_CAPTURE(loss_gradient, tacrvw_l20, kTacrvwPot, kTacrvwCfg)->Arg(1)->Ar
 BENCHMARK_CAPTURE(loss_gradient, nbmotaw_l14, kNbmotawPot, kNbmotawCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(loss_gradient, cu_l16, kCuPot, kCuCfg)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
 
-BENCHMARK_MAIN();
+namespace {
+
+/// Environment MTPC_BENCH_POTENTIALS="name=pot.mtp,name=pot.mtp,..." with MTPC_BENCH_CFG=data.cfg:
+/// one `efs_file/<name>` case per potential on the same configurations, so that potentials made
+/// elsewhere (e.g. examples/basis-selection) are timed side by side in one run.
+void register_file_benchmarks() {
+    const char* list = std::getenv("MTPC_BENCH_POTENTIALS");
+    const char* cfg = std::getenv("MTPC_BENCH_CFG");
+    if (list == nullptr || cfg == nullptr) return;
+    std::stringstream items(list);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos) continue;
+        const std::string name = item.substr(0, eq), pot = fs::absolute(item.substr(eq + 1)).string();
+        const std::string data = fs::absolute(cfg).string();
+        benchmark::RegisterBenchmark(("efs_file/" + name).c_str(),
+                                     [pot, data](benchmark::State& state) { run_efs(state, dataset(pot, data), pot); })
+            ->Arg(1)
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime()
+            ->MeasureProcessCPUTime();
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    register_file_benchmarks();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -2,6 +2,7 @@
 // dual-number pass for parameter gradients of the loss.  Private to framework/src/mtp.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "mtpc/mtp/mtp_model.hpp"
@@ -29,6 +30,12 @@ struct MtpModel::Workspace {
     void reserve(const MtpModel& model, int n_neighbors);
 };
 
+/// What moment_tangents needs of the model's layout, computed once per model and call.
+struct MomentTangentIndex {
+    std::array<std::vector<int>, 3> lower;  ///< monomial m / u_axis, −1 if that power is 0
+    std::vector<int> basic_mu, basic_mono;  ///< radial function and monomial of each basic moment
+};
+
 /// The math of one site.  All functions work on the neighbourhood loaded by `load`.
 struct SiteKernel {
     const MtpModel& model;
@@ -46,6 +53,12 @@ struct SiteKernel {
     /// nullptr for none), added to `g` (after `moments`).
     void site_parameter_gradient(MtpModel::Workspace& w, const MtpParameters& p, double alpha,
                                  const double* d, const MtpGradient& g) const;
+
+    // Forward-mode derivatives of all moments (linear_design.cpp).
+    [[nodiscard]] MomentTangentIndex tangent_index() const;
+    /// tangent[3n·t + 3j + a] = ∂(moment t)/∂(r_ij)_a for the loaded site (after `moments`).
+    void moment_tangents(const MtpModel::Workspace& w, const MomentTangentIndex& index,
+                         std::vector<double>& tangent) const;
 };
 
 }  // namespace mtpc

@@ -19,6 +19,7 @@
 #include "mtpc/mtp/basis_generator.hpp"
 #include "mtpc/mtp/min_distance.hpp"
 #include "mtpc/train/ceres_line_search_optimizer.hpp"
+#include "mtpc/train/linear_fit.hpp"
 #include "trainer_impl.hpp"
 
 namespace mtpc {
@@ -226,7 +227,12 @@ void Trainer::Impl::validate_one(const Manifest& m) {
     const StartingPoint sp = starting_point(m);
     const sdk::RadialShape shape{sp.pot.species_count, sp.pot.radial_funcs_count, sp.pot.radial_basis_size};
     (void)make_radial(m, radial_options_text(m, shape));
-    for (size_t i = 0; i < m.steps.size(); ++i) (void)make_optimizer(m, i);
+    for (size_t i = 0; i < m.steps.size(); ++i) {
+        if (m.steps[i].optimizer == kLinearStepName)
+            (void)linear_fit_options_from_json(m.steps[i].options, m.path + ": steps[" + std::to_string(i) + "].options");
+        else
+            (void)make_optimizer(m, i);
+    }
 }
 
 std::vector<std::pair<std::string, Manifest>> Trainer::Impl::variants() const {

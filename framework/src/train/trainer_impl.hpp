@@ -19,6 +19,7 @@
 #include "mtpc/mtp/mtp_model.hpp"
 #include "mtpc/plugin/plugin_host.hpp"
 #include "mtpc/train/convergence_rule.hpp"
+#include "mtpc/train/linear_fit.hpp"
 #include "mtpc/train/progress_printer.hpp"
 #include "mtpc/train/trainer.hpp"
 #include "mtpc/train/training_objective.hpp"
@@ -127,6 +128,9 @@ struct Trainer::Impl {
         const TrainingObjective* objective = nullptr;
     };
     void run_step(RunContext& run, size_t step, ProgressPrinter& printer);
+    /// The built-in step "linear" (linear_step.cpp): the exact regularised least-squares fit of
+    /// the species coefficients and ξ for the current radial functions.
+    void run_linear_step(RunContext& run, size_t step, ProgressPrinter& printer);
     /// Checkpoints, progress, learning curve, stop requests and the convergence rule; returns
     /// whether the optimiser may go on.
     bool on_report(RunContext& run, StepProgress& s, const sdk::ProgressReport& r);

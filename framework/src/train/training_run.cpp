@@ -258,6 +258,10 @@ void Trainer::Impl::checkpoint_on_stop(RunContext& run, StepProgress& s, const s
 
 void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& printer) {
     const Manifest& m = run.m;
+    if (m.steps[step].optimizer == kLinearStepName) {
+        run_linear_step(run, step, printer);
+        return;
+    }
     auto optimizer = make_optimizer(m, step);
     StepProgress s{step, m.steps[step].optimizer, step == run.first_step ? run.resume_iterations : 0, printer,
                    ConvergenceRule(m.convergence)};

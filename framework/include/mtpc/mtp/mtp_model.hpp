@@ -122,6 +122,16 @@ public:
     double batch_loss_gradient(const std::vector<TrainingItem>& batch, const MtpParameters& p,
                                const MtpGradient& grad, int threads = 1) const;
 
+    /// The design block of one configuration for the linear coefficients θ = [species
+    /// coefficients (N_T), ξ (S)] with the radial coefficients C fixed.  E, forces and virial are
+    /// linear in θ, so they are X θ with X of 1 + 3N + 6 rows × (N_T + S) columns:
+    ///   row 0: E;  rows 1 + 3i + a: force component a of atom i;  rows 3N + 1 ..: the virial
+    ///   (xx yy zz yz xz xy, MLIP-2's PlusStress).
+    /// Exact (forward-mode derivatives of every moment along every neighbour displacement, see
+    /// linear_design.cpp); single-threaded (callers thread over configurations).
+    [[nodiscard]] Eigen::MatrixXd linear_design(const NeighborList& nl, const int* types,
+                                                const double* radial_coeffs) const;
+
     /// Per-thread scratch of the site kernel (defined in src/mtp/eval_site_kernel.hpp).
     struct Workspace;
 

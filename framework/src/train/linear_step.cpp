@@ -1,0 +1,67 @@
+// The manifest step {"optimizer": "linear"}: for the radial functions of the current iterate,
+// the species coefficients and ξ that minimise the training loss (plus the regularisation of
+// LinearRegularization) exactly, by one solve of the normal equations.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "mtpc/core/atomic_file.hpp"
+#include "mtpc/core/error.hpp"
+#include "mtpc/train/normal_equations.hpp"
+#include "trainer_impl.hpp"
+
+namespace mtpc {
+
+namespace {
+
+void write_cross_validation(const std::filesystem::path& file, const LinearFitResult& fit) {
+    write_file_atomically(file.string(), [&](std::ostream& o) {
+        o << "l2,cv_loss_per_configuration,cv_force_rmse\n";
+        for (const auto& row : fit.cross_validation)
+            o << fmt::format("{:.3e},{:.17g},{:.17g}\n", row.l2, row.loss, row.force_rmse);
+    });
+}
+
+}  // namespace
+
+void Trainer::Impl::run_linear_step(RunContext& run, size_t step, ProgressPrinter& printer) {
+    const Manifest& m = run.m;
+    const auto started = std::chrono::steady_clock::now();
+    const std::string where = m.path + ": steps[" + std::to_string(step) + "].options";
+    const LinearFitOptions options = linear_fit_options_from_json(m.steps[step].options, where);
+    printer.start(fmt::format("[{} seed {}] step {}/{}: linear (l2 {})", run.variant, run.seed, step + 1,
+                              m.steps.size(), options.l2 ? fmt::format("{:g}", *options.l2) : "cv"),
+                  1);
+
+    Eigen::VectorXd C(run.shape.size());
+    run.radial->materialize(run.theta.data(), C.data());
+    const int folds = options.l2 ? 1 : std::min(options.folds, run.train->size());
+    if (!options.l2 && folds < 2)
+        throw InputError(where + ".l2: \"cv\" needs at least 2 training configurations");
+    const auto equations = build_normal_equations(*run.model, *run.train, C.data(), folds, threads());
+    // The objective's ridge λ K Σ (ξ_s / scale_s)², in physical units.
+    LinearRegularization reg;
+    reg.n_species = run.n_species;
+    reg.ridge_per_configuration = Eigen::VectorXd::Zero(run.nx);
+    for (int a = run.n_species; a < run.nx; ++a)
+        reg.ridge_per_configuration[a] = m.loss.linear_l2 / (run.scale[a] * run.scale[a]);
+    const LinearFitResult fit = fit_linear(equations, options, reg);
+    for (int a = 0; a < run.nx; ++a) run.x_scaled[a] = fit.theta[a] / run.scale[a];
+    if (!fit.cross_validation.empty()) write_cross_validation(run.dir / fmt::format("linear_step{}_cv.csv", step), fit);
+
+    TrainingObjective objective(*run.model, *run.train, run.scale, threads(), nullptr,
+                                Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread});
+    run.final_loss = objective.evaluate(run.x_scaled.data(), C.data(), nullptr, nullptr);
+    run.evaluations += objective.evaluations();
+    const std::string message = fmt::format("linear fit, l2 {:g}{}", fit.l2, options.l2 ? "" : " (cross-validated)");
+    run.stop_reasons.push_back(message);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    run.curve << fmt::format("{},{},{},{},{:.17g},{:.17g},{},{:.3f}\n", step, kLinearStepName, 0, run.evaluations,
+                             run.final_loss, 0.0, 0, seconds);
+    printer.finish(fmt::format("linear: loss {:.6e}, train force RMSE {:.5f} eV/A ({})", run.final_loss,
+                               fit.force_rmse, message));
+    write_checkpoint(run, {step + 1, 0, run.x_scaled.data(), run.theta.data(), run.evaluations, nlohmann::json()});
+}
+
+}  // namespace mtpc
