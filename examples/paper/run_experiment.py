@@ -340,6 +340,10 @@ def plot_fig5(rows, results):
                 for which in ("opt", "50%"):
                     if method == "base" and which == "50%":
                         continue
+                    key = "MF" if method == "MF-mfra" else method
+                    if which == "50%" and method != "base" and all(
+                            PAPER_RANKS[lv]["50%"][key] == PAPER_RANKS[lv]["opt"][key] for lv in levels):
+                        continue  # the same models as "opt"
                     pts = []
                     for level in levels:
                         if method == "base":
@@ -364,8 +368,9 @@ def plot_fig5(rows, results):
                      for i, t in enumerate(titles)]
             panels.append("set ylabel '%s'; plot %s" % (label, ", ".join(plots)))
         script = ("set terminal pngcairo size 1500,480; set output '%s'; set multiplot layout 1,3 title '%s: "
-                  "methods at the paper ranks (mean ± σ)'; set xlabel 'level'; set xtics (%s); set key top right font ',8';"
-                  "%s; unset multiplot\n" % (png, data, ", ".join(str(l) for l in levels), "; ".join(panels)))
+                  "methods at the paper ranks (mean ± σ)'; set xlabel 'level'; set xtics (%s); set xrange [%g:%g]; set key top right font ',8';"
+                  "%s; unset multiplot\n" % (png, data, ", ".join(str(l) for l in levels), levels[0] - 1, levels[-1] + 1,
+                                              "; ".join(panels)))
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
