@@ -3,7 +3,7 @@
 
 Reads the summary.json files written by `mtpc train` for the manifests of examples/paper/ and
 writes
-  * a Markdown file with the paper's Table II (the ~50%-of-radial-parameters models next to the
+  * a Markdown file with the ~50% table (the ~50%-of-radial-parameters models next to the
     uncompressed base) and the whole rank sweep: method, radial parameters, validation loss,
     validation energy and force RMSE, each as mean ± σ over the seeds (σ with n − 1, as the
     trainer's own "aggregate");
@@ -23,7 +23,8 @@ Optional cross-check (--check-loss MTPC): for every run, evaluate its exported p
 the validation set with `MTPC calc-efs` and recompute the validation loss here from the manifest's
 weights, independently of the trainer -- per configuration with N atoms,
     w_e/N (E − E_ref)² + w_f Σ_i |f_i − f_i^ref|² + w_s/N Σ_ab (σ_ab − σ_ab^ref)²
-("vibrations" weighting, MLIP-2's default; off-diagonal virial entries counted twice) -- and
+("vibrations" weighting, MLIP-2's default; off-diagonal virial entries counted twice; or eq. (8)
+exactly for "weighting": "eq8": no 1/N, the 6 stress components once) -- and
 report the largest relative difference from the trainer's "validation_loss".
 
 Usage: paper_table.py [--check-loss MTPC] OUT.md OUT.dat SUMMARY.json...
@@ -41,9 +42,9 @@ import numpy as np
 
 # The order methods appear in, in the tables and the plot.
 METHOD_ORDER = ["base", "MF", "TF", "R-MF", "MFRA"]
-# Table II keeps the compressed models with this share of the full radial tensor (the paper's
+# The ~50% table (the paper's Figs. 5/6 at level 14; the paper's Table II is glycine) keeps the compressed models with this share of the full radial tensor (the paper's
 # "~50%": MF r=6 is 56%, TF (4,5,5) 46% and (4,8,4) 59%, R-MF r=6 49%).
-TABLE_II_FRACTION = (0.40, 0.60)
+HALF_FRACTION = (0.40, 0.60)
 
 
 def fail(msg):
@@ -116,7 +117,9 @@ def read_cfg_targets(path):
     return out
 
 
-def recomputed_validation_loss(mtpc, potential, valid_cfg, weights):
+def recomputed_validation_loss(mtpc, potential, valid_cfg, weights, weighting="vibrations"):
+    """The validation loss for the "vibrations" weighting (w_e/N, w_f, w_s/N, 3×3 virial) or
+    eq. (8) of the paper ("eq8": w_e, w_f, w_s, the 6 stress components once)."""
     w_e, w_f, w_s = weights
     with tempfile.TemporaryDirectory() as tmp:
         efs = os.path.join(tmp, "efs.cfg")
@@ -127,13 +130,15 @@ def recomputed_validation_loss(mtpc, potential, valid_cfg, weights):
     if len(pred) != len(ref):
         fail(f"{potential}: calc-efs returned {len(pred)} configurations for {len(ref)}")
     loss = 0.0
-    off_diagonal_twice = np.array([1, 1, 1, 2, 2, 2])
+    eq8 = weighting == "eq8"
+    component_count = np.array([1, 1, 1, 1, 1, 1]) if eq8 else np.array([1, 1, 1, 2, 2, 2])
     for (n, e, f, s), (_, e_ref, f_ref, s_ref) in zip(pred, ref):
-        loss += w_e / n * (e - e_ref) ** 2
+        per = 1.0 if eq8 else 1.0 / n
+        loss += w_e * per * (e - e_ref) ** 2
         if w_f > 0 and f_ref is not None:
             loss += w_f * float(np.sum((f - f_ref) ** 2))
         if w_s > 0 and s_ref is not None:
-            loss += w_s / n * float(np.sum(off_diagonal_twice * (s - s_ref) ** 2))
+            loss += w_s * per * float(np.sum(component_count * (s - s_ref) ** 2))
     return loss
 
 
@@ -171,12 +176,12 @@ def collect(summary_paths, check_mtpc):
             v["iterations"].append(run["iterations"])
             if check_mtpc:
                 lw = manifest["loss"]
-                if lw.get("weighting", "vibrations") != "vibrations":
-                    fail(f"{summary['manifest']}: --check-loss implements the 'vibrations' weighting only")
+                if lw.get("weighting", "vibrations") not in ("vibrations", "eq8"):
+                    fail(f"{summary['manifest']}: --check-loss implements the 'vibrations' and 'eq8' weightings only")
                 valid = os.path.join(os.path.dirname(summary["manifest"]), manifest["data"]["validation"])
                 mine = recomputed_validation_loss(check_mtpc, os.path.join(run["directory"], "potential.mtp"), valid,
                                                   (lw.get("energy_weight", 1.0), lw.get("force_weight", 0.01),
-                                                   lw.get("stress_weight", 0.0)))
+                                                   lw.get("stress_weight", 0.0)), lw.get("weighting", "vibrations"))
                 rel = abs(mine - run["validation_loss"]) / max(abs(run["validation_loss"]), 1e-300)
                 worst = max(worst, rel)
                 print(f"check-loss {run['variant']:<16} seed {run['seed']}: trainer {run['validation_loss']:.8e} "
@@ -228,14 +233,14 @@ def markdown(rows, base):
                        f"{rel} | {pm(r['energy'])} | {pm(r['force'])} | {pm(r['train_loss'])} | {len(r['seeds'])} |")
         return "\n".join(out)
 
-    lo, hi = TABLE_II_FRACTION
+    lo, hi = HALF_FRACTION
     half = [r for r in rows if r["method"] == "base" or lo <= np.mean(r["paper_count"]) / r["radial_full"] <= hi]
     text = ["# Low-rank MTP experiment (Nb-Mo-Ta-W, level 14)", "",
             "Validation loss: the training loss function (same weights) summed over the validation set, "
             "as `mtpc train` reports it; errors: validation RMSE; training loss: the final loss on the training set.  Mean ± σ over seeds (σ with n − 1).  "
             "'vs base': relative difference of the mean validation loss from the uncompressed model's.  "
             "R-MF: radial parameters = dimension of the rank-r manifold (θ = stored factor entries).", "",
-            f"## Table II: models with {100 * lo:.0f}–{100 * hi:.0f}% of the radial parameters", "",
+            f"## ~50% compression: models with {100 * lo:.0f}–{100 * hi:.0f}% of the radial parameters", "",
             table(half), "", "## Rank sweep (Figure 2)", "", table(rows), "",
             "## Cost", "", "| variant | iterations (mean) | wall time per run (s, mean) |", "|---|---|---|"]
     for r in rows:

@@ -133,8 +133,9 @@ struct Target {
     double energy;
     std::vector<double> forces;
     std::array<double, 6> virial;
-    mtpc::sdk::LossTarget view() const {
+    mtpc::sdk::LossTarget view(bool stress_voigt = false) const {
         mtpc::sdk::LossTarget t;
+        t.stress_voigt = stress_voigt;
         t.energy = energy;
         t.forces = forces.data();
         t.virial = virial.data();
@@ -203,6 +204,40 @@ TEST_P(MtpGradients, LossAndEnergyParameterGradients) {
         check_kind(c.name + ": energy / moment", moment, em, e);
         check_kind(c.name + ": energy / radial", radial, er, e);
     }
+}
+
+TEST_P(MtpGradients, Eq8StressTermCountsEachVoigtComponentOnce) {
+    // With only the stress weight set, the loss is w_s Σ_v c_v Δσ_v² with c = 1 on the diagonal and
+    // c = 2 (3×3 virial) or 1 (eq. (8)) on the 3 off-diagonal components, and the radial gradient
+    // of the eq. (8) form matches central differences.
+    const auto pot = random_potential(GetParam(), 400 + GetParam());
+    const mtpc::MtpModel model(pot);
+    std::vector<double> radial = pot.radial_coeffs;
+    std::vector<double> species = model.parameters().species_coeffs == nullptr ? std::vector<double>() : pot.species_coeffs;
+    std::vector<double> moment = pot.moment_coeffs;
+    auto params = [&] { return mtpc::MtpParameters{species.data(), moment.data(), radial.data()}; };
+    const auto cases = test_configurations();
+    const auto& c = cases.front();  // the periodic triclinic cell (it has a virial)
+    const mtpc::NeighborList nl(c.cfg, model.cutoff());
+    const int* types = c.cfg.types.data();
+    const auto efs = model.compute_efs(nl, types, params());
+    Target target = random_target(efs, 77);
+    double diagonal = 0, off_diagonal = 0;
+    for (int v = 0; v < 6; ++v) {
+        const double d = efs.virial[v] - target.virial[v];
+        (v < 3 ? diagonal : off_diagonal) += d * d;
+    }
+    for (const bool voigt : {false, true}) {
+        auto t = target.view(voigt);
+        t.w_energy = 0;
+        t.w_forces = 0;
+        const double expected = t.w_stress * (diagonal + (voigt ? 1 : 2) * off_diagonal);
+        EXPECT_NEAR(model.loss_gradient(nl, types, params(), t, {}), expected, 1e-12 * expected);
+    }
+    const auto t = target.view(true);
+    std::vector<double> gs(species.size()), gm(moment.size()), gr(radial.size());
+    model.loss_gradient(nl, types, params(), t, {gs.data(), gm.data(), gr.data()});
+    check_kind(c.name + ": eq8 loss / radial", radial, gr, [&] { return model.loss_gradient(nl, types, params(), t, {}); });
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, MtpGradients, ::testing::Values(6, 12, 20),

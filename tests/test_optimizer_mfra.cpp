@@ -133,10 +133,81 @@ TEST(RankAugmentingBfgs, StopsPromptlyAndHonoursIterationsDone) {
     EXPECT_FALSE(again.converged);
 }
 
+/// The rank at each reported iteration.
+std::vector<int> ranks_by_report(const LowRankObjective& objective) {
+    std::vector<int> ranks;
+    for (const auto& r : objective.reports) ranks.push_back(r.rank);
+    return ranks;
+}
+
+TEST(RankAugmentingBfgs, Algorithm1RaisesTheRankExactlyAfterBfgsSteps_s_2s_3s) {
+    // "iteration_count": "bfgs_steps", s = 5, r_min = Δr = 2, r_max = 6 (the paper's r_min = Δr):
+    // BFGS step k runs at rank 2 + 2⌊(k − 1)/5⌋ (capped at 6), i.e. augmentations follow steps
+    // 5 and 10 and no others; only BFGS steps are iterations, so the 30 reports are steps 1..30.
+    // Tolerances 0 so that no stall can trigger an early augmentation.
+    LowRankObjective objective(kProblem, 6, 0, 37);
+    const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(2));
+    auto state = random_start(objective, param, 9);
+    mtpc::mfra::RankAugmentingBfgs(
+        R"({"rank_max": 6, "rank_step": 2, "augment_every": 5, "iteration_count": "bfgs_steps",
+            "augmentation_split": "paper", "line_search": "armijo_doubling",
+            "gradient_tolerance": 0, "function_tolerance": 0, "max_iterations": 30})")
+        .minimize(objective, param, state);
+    ASSERT_EQ(objective.reports.size(), 30u);
+    std::vector<int> expected;
+    for (int k = 1; k <= 30; ++k) {
+        expected.push_back(std::min(6, 2 + 2 * ((k - 1) / 5)));
+        EXPECT_EQ(objective.reports[k - 1].iteration, k);
+    }
+    EXPECT_EQ(ranks_by_report(objective), expected);
+    EXPECT_EQ(state.iterations_done, 30);
+    expect_monotone(objective);
+    const auto options = nlohmann::json::parse(state.new_parameterization_options);
+    EXPECT_EQ(options.at("rank").get<int>(), 6);
+}
+
+TEST(RankAugmentingBfgs, AllStepsCountingAugmentsAfter_s_StepsAtEachRankAndCountsIt) {
+    // The default schedule: s BFGS steps at a rank, then an augmentation that is itself an
+    // iteration (reported, at the new rank).  s = 5, rank 1 → 3: iterations 1–5 at rank 1, 6 the
+    // augmentation to 2, 7–11 BFGS at 2, 12 the augmentation to 3, then rank 3.
+    LowRankObjective objective(kProblem, 3, 0, 38);
+    const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(1));
+    auto state = random_start(objective, param, 10);
+    mtpc::mfra::RankAugmentingBfgs(
+        R"({"rank_max": 3, "augment_every": 5, "gradient_tolerance": 0, "function_tolerance": 0, "max_iterations": 15})")
+        .minimize(objective, param, state);
+    EXPECT_EQ(ranks_by_report(objective), (std::vector<int>{1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3}));
+}
+
+TEST(RankAugmentingBfgs, TheAugmentationSplitChangesTheGaugeNotTheAugmentedMatrix) {
+    // Algorithm 1's split and the balanced one put the same Ĉ − h U_Δ Σ_Δ V_Δᵀ behind the
+    // augmentation (same line search, same h, so the reported loss agrees to rounding), but
+    // different factors, so the BFGS steps after it differ.
+    std::vector<double> losses[2];
+    const char* splits[2] = {"balanced", "paper"};
+    for (int run = 0; run < 2; ++run) {
+        LowRankObjective objective(kProblem, 3, 0, 39);
+        const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(1));
+        auto state = random_start(objective, param, 11);
+        mtpc::mfra::RankAugmentingBfgs(std::string(R"({"rank_max": 2, "augment_every": 5, "max_iterations": 8, )") +
+                                       R"("augmentation_split": ")" + splits[run] + R"("})")
+            .minimize(objective, param, state);
+        for (const auto& r : objective.reports) losses[run].push_back(r.loss);
+    }
+    ASSERT_EQ(losses[0].size(), 8u);
+    ASSERT_EQ(losses[1].size(), 8u);
+    for (int k = 0; k < 5; ++k) EXPECT_EQ(losses[0][k], losses[1][k]);  // identical before it
+    EXPECT_NEAR(losses[0][5], losses[1][5], 1e-12 * losses[0][5]);      // the augmentation
+    EXPECT_NE(losses[0][7], losses[1][7]);                              // BFGS in another gauge
+}
+
 TEST(RankAugmentingBfgs, RejectsBadOptions) {
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"rank_min": 4, "rank_max": 2})"), std::invalid_argument);
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"augment_every": 0})"), std::invalid_argument);
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"rank_step": 2.5})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"iteration_count": "bfgs"})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"augmentation_split": "even"})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"line_search": "armijo"})"), std::invalid_argument);
     LowRankObjective objective(kProblem, 2, 0, 36);
     const mtpc::radial_full::FullRadial full(R"({"n_species": 4, "n_funcs": 4, "n_basis": 8})");
     auto state = random_start(objective, full, 8);

@@ -1,6 +1,7 @@
 // optimizer-rbfgs (RiemannianBfgs) on synthetic low-rank objectives with known minima.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -46,6 +47,39 @@ TEST(RiemannianBfgs, RecoversAnExactlyLowRankTargetMonotonically) {
     EXPECT_LT((C - state.radial).norm(), 1e-12 * target.norm());
     EXPECT_EQ(state.iterations_done, static_cast<int>(objective.reports.size()));
     EXPECT_GT(state.evaluations, state.iterations_done);
+}
+
+/// Algorithm 2 as the paper writes it: its Armijo doubling/halving search, H̃ = T H T⁻¹ without
+/// symmetrisation, and H₀ = I.
+const char* kPaperForm = R"({"line_search": "armijo_doubling", "hessian_transport": "plain", "radial_metric": "euclidean",
+                             "sufficient_decrease": 1e-4, "gradient_tolerance": 1e-9, "function_tolerance": 0,
+                             "max_iterations": 500})";
+
+TEST(RiemannianBfgs, Algorithm2AsWrittenRecoversAnExactlyLowRankTarget) {
+    LowRankObjective objective(kProblem, 3, 0, 11);
+    const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(3));
+    auto state = random_start(objective, param, 5);
+    mtpc::rbfgs::RiemannianBfgs(kPaperForm).minimize(objective, param, state);
+    EXPECT_TRUE(state.converged) << state.message;
+    expect_monotone(objective);
+    EXPECT_LT(objective.reports.back().loss, 1e-14 * objective.reports.front().loss);
+    const VectorXd target = Eigen::Map<const VectorXd>(objective.target().data(), kShape.size());
+    EXPECT_LT((state.radial - target).norm(), 1e-7 * target.norm());
+    // Every accepted step is a power of two (Algorithm 2's α starts at 1 and only doubles/halves).
+    for (const auto& r : objective.reports) {
+        int exponent = 0;
+        EXPECT_EQ(std::frexp(r.step, &exponent), 0.5) << "step " << r.step << " at iteration " << r.iteration;
+    }
+}
+
+TEST(RiemannianBfgs, Algorithm2AsWrittenSolvesLowRankMatrixSensing) {
+    LowRankObjective objective(kProblem, 2, 300, 13);
+    const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(2));
+    auto state = random_start(objective, param, 7);
+    mtpc::rbfgs::RiemannianBfgs(kPaperForm).minimize(objective, param, state);
+    EXPECT_TRUE(state.converged) << state.message;
+    expect_monotone(objective);
+    EXPECT_LT(objective.reports.back().loss, 1e-14 * objective.reports.front().loss);
 }
 
 TEST(RiemannianBfgs, ReachesTheEckartYoungMinimumBelowTheTargetRank) {
@@ -142,6 +176,8 @@ TEST(RiemannianBfgs, RankComesFromTheOptionOrTheParameterization) {
     EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"rank": 0})"), std::invalid_argument);
     EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"sufficient_decrease": 0.7})"), std::invalid_argument);
     EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"rnak": 2})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"hessian_transport": "exact"})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"line_search": "armijo"})"), std::invalid_argument);
 }
 
 }  // namespace

@@ -263,8 +263,9 @@ double MtpModel::loss_gradient(const NeighborList& nl, const int* types, const M
 
     // Loss and residuals.  ∂L/∂θ = 2 w_e δE ∂E/∂θ + ∂Φ/∂θ with Φ = Σ_ij (∂E_i/∂r_ij)·d_ij,
     //   d_ij = 2 w_f (δF_i − δF_j) − 2 w_s D r_ij,
-    // D the stress residual with off-diagonals doubled on the upper triangle (the virial's Voigt
-    // entries are the upper triangle, σ_xy = −Σ g_x r_y, and the loss counts them twice).
+    // D the stress residual with off-diagonals weighted on the upper triangle as the loss weights
+    // them (the virial's Voigt entries are the upper triangle, σ_xy = −Σ g_x r_y): twice for the
+    // full 3×3 virial, once for eq. (8)'s 6 components (target.stress_voigt).
     const double dE = efs.energy - target.energy;
     double loss = target.w_energy * dE * dE;
     const bool use_forces = target.forces != nullptr && target.w_forces != 0;
@@ -281,10 +282,11 @@ double MtpModel::loss_gradient(const NeighborList& nl, const int* types, const M
     if (use_stress) {
         double ds[6];
         for (int v = 0; v < 6; ++v) ds[v] = efs.virial[v] - target.virial[v];
+        const double off = target.stress_voigt ? 1 : 2;  // times each off-diagonal counts
         loss += target.w_stress * (ds[0] * ds[0] + ds[1] * ds[1] + ds[2] * ds[2] +
-                                   2 * (ds[3] * ds[3] + ds[4] * ds[4] + ds[5] * ds[5]));
-        D << ds[0], 2 * ds[5], 2 * ds[4],  //
-            0, ds[1], 2 * ds[3],           //
+                                   off * (ds[3] * ds[3] + ds[4] * ds[4] + ds[5] * ds[5]));
+        D << ds[0], off * ds[5], off * ds[4],  //
+            0, ds[1], off * ds[3],             //
             0, 0, ds[2];
     }
     if (efs_out) *efs_out = efs;

@@ -151,8 +151,9 @@ void parse_loss(const json& doc, const std::string& path, LossSpec& loss) {
     if (!(loss.energy_weight + loss.force_weight + loss.stress_weight > 0))
         lo.fail("energy_weight", "all loss weights are 0: there is nothing to fit");
     loss.weighting = lo.str("weighting", defaults.weighting);
-    if (loss.weighting != "vibrations" && loss.weighting != "structures" && loss.weighting != "molecules")
-        lo.fail("weighting", "must be \"vibrations\", \"structures\" or \"molecules\"");
+    if (loss.weighting != "vibrations" && loss.weighting != "structures" && loss.weighting != "molecules" &&
+        loss.weighting != "eq8")
+        lo.fail("weighting", "must be \"vibrations\", \"structures\", \"molecules\" or \"eq8\"");
     loss.linear_l2 = lo.num("linear_l2", defaults.linear_l2);
     if (!(loss.linear_l2 >= 0)) lo.fail("linear_l2", "must be non-negative");
     loss.radial_orthonormality = lo.num("radial_orthonormality", defaults.radial_orthonormality);
@@ -176,6 +177,28 @@ ConvergenceOptions parse_convergence(const json& doc, const std::string& path) {
         co.fail("relative_decrease", "must be in [0, 1) (0 = off)");
     co.finish();
     return c;
+}
+
+/// "select": {"rule": "compression", "min_compression": 0.2} or
+///           {"rule": "tolerance", "tolerance": 0.05, "reference": "<variant name>"}.
+SelectionOptions parse_selection(const json& doc, const std::string& path) {
+    Reader se(doc, path, "select");
+    SelectionOptions s;
+    const std::string rule = se.str("rule", "", true);
+    if (rule == "compression") {
+        s.rule = SelectionOptions::Rule::kCompression;
+        s.min_compression = se.num("min_compression", s.min_compression);
+        if (!(s.min_compression >= 0 && s.min_compression < 1)) se.fail("min_compression", "must be in [0, 1)");
+    } else if (rule == "tolerance") {
+        s.rule = SelectionOptions::Rule::kTolerance;
+        s.tolerance = se.num("tolerance", s.tolerance);
+        if (!(s.tolerance >= 0)) se.fail("tolerance", "must be non-negative");
+        s.reference = se.str("reference", "", true);
+    } else {
+        se.fail("rule", "must be \"compression\" or \"tolerance\"");
+    }
+    se.finish();
+    return s;
 }
 
 /// A sweep's variant name made usable as one directory name ('/' in a swept path value).
@@ -317,6 +340,18 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
         m.validate_every = static_cast<int>(out.integer("validate_every", 50, 0, 1000000));
         out.finish();
     }
+    if (top.has("select")) {
+        m.selection = parse_selection(top.at("select"), path);
+        if (m.validation_file.empty())
+            throw InputError(path + ": select: needs data.validation (the rule compares validation losses)");
+        if (!m.write_potential) throw InputError(path + ": select: needs output.potential (it exports a potential)");
+        if (m.selection.rule == SelectionOptions::Rule::kTolerance) {
+            bool found = false;
+            for (const auto& v : m.variants) found = found || v.name == m.selection.reference;
+            if (!found)
+                throw InputError(path + ": select.reference: no variant named '" + m.selection.reference + "'");
+        }
+    }
     top.finish();
 
     // Every variant must itself be a valid manifest: check them all now, not halfway through.
@@ -337,6 +372,7 @@ Manifest apply_variant(const Manifest& base, const VariantSpec& variant) {
     json doc = base.raw;
     doc.erase("variants");
     doc.erase("sweep");
+    doc.erase("select");  // chooses among the variants: not a setting of one
     for (auto it = variant.set.begin(); it != variant.set.end(); ++it) {
         json* node = &doc;
         const auto tokens = split_dotted(it.key());

@@ -298,12 +298,24 @@ std::vector<RunSummary> Trainer::run() {
             runs.push_back(impl_->run_one(m, name, seed, dir));
         }
     }
-    const json summary = {{"manifest", base.path}, {"runs", json::array()}, {"aggregate", aggregate(runs)}};
-    json all = summary;
+    json all = {{"manifest", base.path}, {"runs", json::array()}, {"aggregate", aggregate(runs)}};
+    if (base.selection.rule != SelectionOptions::Rule::kNone) all["selection"] = export_selection(base, runs);
     for (const auto& r : runs) all["runs"].push_back(r.to_json());
     write_file_atomically((fs::path(base.output_directory) / "summary.json").string(),
                           [&](std::ostream& o) { o << all.dump(1) << '\n'; });
     return runs;
+}
+
+json Trainer::export_selection(const Manifest& manifest, const std::vector<RunSummary>& runs) {
+    const ModelSelection chosen = select_model(runs, manifest.selection);
+    const fs::path out(manifest.output_directory);
+    fs::copy_file(chosen.potential, out / "selected.mtp", fs::copy_options::overwrite_existing);
+    json report = chosen.report;
+    report["potential"] = "selected.mtp";
+    report["copied_from"] = chosen.potential;
+    write_file_atomically((out / "selection.json").string(), [&](std::ostream& o) { o << report.dump(1) << '\n'; });
+    spdlog::info("select: {} (seed {}) -> {}", chosen.variant, chosen.seed, (out / "selected.mtp").string());
+    return report;
 }
 
 json Trainer::aggregate(const std::vector<RunSummary>& runs) {

@@ -25,7 +25,7 @@ TrainingSet::TrainingSet(std::vector<Configuration> cfgs, int species_count, dou
         double we = w.energy / N, wf = w.forces, ws = w.stress / N;
         if (w.weighting == "structures") {
             we /= N; wf /= N; ws /= N;
-        } else if (w.weighting == "molecules") {
+        } else if (w.weighting == "molecules" || w.weighting == "eq8") {
             we = w.energy; ws = w.stress;
         }
         sdk::LossTarget t;
@@ -42,6 +42,7 @@ TrainingSet::TrainingSet(std::vector<Configuration> cfgs, int species_count, dou
             virials_[k] = *c.plus_stress;
             t.virial = virials_[k].data();
             t.w_stress = ws;
+            t.stress_voigt = w.weighting == "eq8";
         }
         items_[k].neighbors = &nls_[k];
         items_[k].types = cfgs_[k].types.data();

@@ -7,11 +7,13 @@ namespace mtpc::lowrank {
 void InverseBfgs::reset(int n) {
     H_ = sdk::Matrix::Identity(n, n);
     fresh_ = true;
+    symmetric_ = true;
 }
 
 void InverseBfgs::reset(const sdk::Vector& diagonal) {
     H_ = diagonal.asDiagonal();
     fresh_ = true;
+    symmetric_ = true;
 }
 
 void InverseBfgs::embed(const std::vector<int>& position, int new_size) {
@@ -25,9 +27,14 @@ void InverseBfgs::embed(const std::vector<int>& position, int new_size) {
 
 sdk::Vector InverseBfgs::direction(const sdk::Vector& g) const { return -(H_ * g); }
 
-void InverseBfgs::transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse) {
+void InverseBfgs::transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse, Transport how) {
     const sdk::Matrix moved = T * H_ * T_inverse;
-    H_ = 0.5 * (moved + moved.transpose());
+    if (how == Transport::kPlain) {
+        H_ = moved;
+        symmetric_ = false;
+    } else {
+        H_ = 0.5 * (moved + moved.transpose());
+    }
 }
 
 bool InverseBfgs::update(const sdk::Vector& s, const sdk::Vector& y) {
@@ -40,7 +47,12 @@ bool InverseBfgs::update(const sdk::Vector& s, const sdk::Vector& y) {
     const double rho = 1.0 / sy;
     const sdk::Vector Hy = H_ * y;
     const double yHy = y.dot(Hy);
-    H_.noalias() -= rho * (Hy * s.transpose() + s * Hy.transpose());
+    if (symmetric_) {
+        H_.noalias() -= rho * (Hy * s.transpose() + s * Hy.transpose());
+    } else {  // yᵀH = (Hᵀy)ᵀ differs from (Hy)ᵀ
+        const sdk::Vector HTy = H_.transpose() * y;
+        H_.noalias() -= rho * (Hy * s.transpose() + s * HTy.transpose());
+    }
     H_.noalias() += (rho * rho * yHy + rho) * (s * s.transpose());
     return true;
 }

@@ -31,6 +31,10 @@ OptimizerSettings OptimizerSettings::parse(const plugin_common::Options& opt, co
     if (initial_hessian != "identity" && initial_hessian != "scaled")
         throw std::invalid_argument(plugin + ": option 'initial_hessian' must be \"identity\" or \"scaled\"");
     s.scale_initial_hessian = initial_hessian == "scaled";
+    const std::string line_search = opt.get_string("line_search", line_search_name(s.line_search));
+    if (line_search != "wolfe" && line_search != "armijo_doubling")
+        throw std::invalid_argument(plugin + ": option 'line_search' must be \"wolfe\" or \"armijo_doubling\"");
+    s.line_search = line_search == "armijo_doubling" ? LineSearchKind::kArmijoDoubling : LineSearchKind::kWeakWolfe;
     return s;
 }
 
@@ -40,7 +44,15 @@ nlohmann::json OptimizerSettings::to_json() const {
                           {"function_tolerance", function_tolerance},
                           {"sufficient_decrease", sufficient_decrease},
                           {"initial_step", initial_step},
-                          {"initial_hessian", scale_initial_hessian ? "scaled" : "identity"}};
+                          {"initial_hessian", scale_initial_hessian ? "scaled" : "identity"},
+                          {"line_search", line_search_name(line_search)}};
+}
+
+LineSearchSettings OptimizerSettings::line_search_settings() const {
+    LineSearchSettings line;
+    line.kind = line_search;
+    line.sufficient_decrease = sufficient_decrease;
+    return line;
 }
 
 int rank_in_options(const std::string& parameterization_options_json) {

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "TruncatedSvd.hpp"  // mtpc_truncated_svd (plugins/radial-mf)
+#include "mtpc_lowrank/truncated_svd.hpp"
 #include "mtpc_lowrank/first_trial_step.hpp"
 #include "mtpc_lowrank/inverse_bfgs.hpp"
-#include "mtpc_lowrank/wolfe_line_search.hpp"
+#include "mtpc_lowrank/line_search.hpp"
 
 namespace mtpc::mfra {
 
@@ -74,24 +74,34 @@ private:
     Iterate trial_, kept_;
 };
 
-/// h ↦ (x, [U, √(hσ) u], [V, −√(hσ) v]): Ĉ(h) = U Vᵀ − h Σ σ_k u_k v_kᵀ, evaluated in the factored
-/// form itself so that the accepted point is exactly the new iterate.
+/// t ↦ Ĉ(h) = U Vᵀ − h U_Δ Σ_Δ V_Δᵀ with h = unit·t (Algorithm 1's h' = −h), evaluated in the
+/// factored form itself so that the accepted point is exactly the new iterate.  The new columns:
+///   AugmentationSplit::kPaper:    U ← [U, −h U_Δ Σ_Δ^½],  V ← [V, V_Δ Σ_Δ^½]   (Algorithm 1);
+///   AugmentationSplit::kBalanced: U ← [U, √h U_Δ Σ_Δ^½], V ← [V, −√h V_Δ Σ_Δ^½].
+/// Both give the same Ĉ(h); they differ in the factor gauge the following BFGS steps start from.
 class AugmentationLine final : public lowrank::LineFunction {
 public:
-    AugmentationLine(sdk::Objective& objective, const Iterate& from, const lowrank::TruncatedSvd& top,
-                     int& evaluations)
-        : objective_(objective), from_(from), top_(top), evaluations_(evaluations) {
-        direction_ = -(top_.U * top_.sigma.asDiagonal() * top_.V.transpose());  // dĈ/dh
+    AugmentationLine(sdk::Objective& objective, const Iterate& from, const lowrank::TruncatedSvd& top, double unit,
+                     AugmentationSplit split, int& evaluations)
+        : objective_(objective), from_(from), top_(top), unit_(unit), split_(split), evaluations_(evaluations) {
+        direction_ = -unit * (top_.U * top_.sigma.asDiagonal() * top_.V.transpose());  // dĈ/dt
     }
 
-    lowrank::LineSample evaluate(double h) override {
+    lowrank::LineSample evaluate(double t) override {
+        const double h = unit_ * t;
         const Eigen::Index r = from_.U.cols(), k = top_.sigma.size();
-        const sdk::Vector scale = (h * top_.sigma).cwiseSqrt();
+        const sdk::Vector root_sigma = top_.sigma.cwiseSqrt();
         trial_.x = from_.x;
         trial_.U.resize(from_.U.rows(), r + k);
-        trial_.U << from_.U, top_.U * scale.asDiagonal();
         trial_.V.resize(from_.V.rows(), r + k);
-        trial_.V << from_.V, -(top_.V * scale.asDiagonal());
+        if (split_ == AugmentationSplit::kPaper) {
+            trial_.U << from_.U, -h * (top_.U * root_sigma.asDiagonal());
+            trial_.V << from_.V, top_.V * root_sigma.asDiagonal();
+        } else {
+            const sdk::Vector scale = (h * top_.sigma).cwiseSqrt();
+            trial_.U << from_.U, top_.U * scale.asDiagonal();
+            trial_.V << from_.V, -(top_.V * scale.asDiagonal());
+        }
         mfra::evaluate(objective_, trial_, evaluations_);
         return {trial_.loss, trial_.grad_radial.cwiseProduct(direction_).sum()};
     }
@@ -102,6 +112,8 @@ private:
     sdk::Objective& objective_;
     const Iterate& from_;
     const lowrank::TruncatedSvd& top_;
+    double unit_;
+    AugmentationSplit split_;
     int& evaluations_;
     RowMajorMatrix direction_;
     Iterate trial_, kept_;
@@ -112,7 +124,8 @@ private:
 RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
     opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
-                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian", "augment_hessian"});
+                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian", "augment_hessian",
+                    "line_search", "iteration_count", "augmentation_split"});
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_min_ = opt.get_int("rank_min", 1, 0);
     rank_max_ = opt.get_int("rank_max", 1, 0);
@@ -122,6 +135,14 @@ RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
     if (augment_hessian != "keep" && augment_hessian != "reset")
         throw std::invalid_argument(std::string(kName) + ": option 'augment_hessian' must be \"keep\" or \"reset\"");
     keep_curvature_ = augment_hessian == "keep";
+    const std::string count = opt.get_string("iteration_count", "all_steps");
+    if (count != "all_steps" && count != "bfgs_steps")
+        throw std::invalid_argument(std::string(kName) + ": option 'iteration_count' must be \"all_steps\" or \"bfgs_steps\"");
+    count_bfgs_steps_only_ = count == "bfgs_steps";
+    const std::string split = opt.get_string("augmentation_split", "balanced");
+    if (split != "balanced" && split != "paper")
+        throw std::invalid_argument(std::string(kName) + ": option 'augmentation_split' must be \"balanced\" or \"paper\"");
+    split_ = split == "paper" ? AugmentationSplit::kPaper : AugmentationSplit::kBalanced;
     if (rank_min_ > 0 && rank_max_ > 0 && rank_min_ > rank_max_)
         throw std::invalid_argument(std::string(kName) + ": option 'rank_min' exceeds 'rank_max'");
 }
@@ -133,7 +154,15 @@ std::string RankAugmentingBfgs::options_json() const {
     j["augment_every"] = augment_every_;
     j["rank_step"] = rank_step_;
     j["augment_hessian"] = keep_curvature_ ? "keep" : "reset";
+    j["iteration_count"] = count_bfgs_steps_only_ ? "bfgs_steps" : "all_steps";
+    j["augmentation_split"] = split_ == AugmentationSplit::kPaper ? "paper" : "balanced";
     return j.dump();
+}
+
+bool RankAugmentingBfgs::augmentation_due(int steps_at_rank, int bfgs_steps, int last_augmented_at) const {
+    if (count_bfgs_steps_only_)  // Algorithm 1: "if k mod s = 0", once per k
+        return bfgs_steps > last_augmented_at && bfgs_steps % augment_every_ == 0;
+    return steps_at_rank >= augment_every_;
 }
 
 void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
@@ -168,12 +197,13 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
     lowrank::InverseBfgs H(settings_.scale_initial_hessian);
     double previous_decrease = 0;  // L_prev − L of the last accepted BFGS step (first_trial_step)
     H.reset(p + rank * (m + n));
-    lowrank::LineSearchSettings line_settings;
-    line_settings.sufficient_decrease = settings_.sufficient_decrease;
+    const lowrank::LineSearchSettings line_settings = settings_.line_search_settings();
 
     sdk::Vector theta;  // θ for reports while the rank is still the parameterization's
     int iteration = state.iterations_done;
-    int steps_at_rank = 0;
+    int steps_at_rank = 0;      // BFGS steps since the last augmentation ("all_steps")
+    int bfgs_steps = 0;         // BFGS steps of this run, Algorithm 1's k ("bfgs_steps")
+    int last_augmented_at = 0;  // the k of the last augmentation ("bfgs_steps")
     state.converged = false;
     state.interrupted = false;
     state.message.clear();
@@ -201,10 +231,14 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
         const lowrank::TruncatedSvd top = lowrank::truncated_svd(current.grad_radial, added);
         const double sigma_squared = top.sigma.squaredNorm();
         if (!(top.sigma[0] > settings_.gradient_tolerance)) return false;
+        // The Polyak step L/Σσ² (L ≥ 0 is a sum of squares) sets the scale of h: it is the weak-Wolfe
+        // search's first trial, and Algorithm 2's search (which starts at 1) runs in units of it.
         const double polyak = current.loss > 0 ? current.loss / sigma_squared : settings_.initial_step / top.sigma[0];
-        AugmentationLine line(objective, current, top, evaluations);
+        const bool wolfe = line_settings.kind == lowrank::LineSearchKind::kWeakWolfe;
+        const double unit = wolfe ? 1.0 : polyak;
+        AugmentationLine line(objective, current, top, unit, split_, evaluations);
         const lowrank::LineSearchResult found =
-            lowrank::weak_wolfe_search(line, {current.loss, -sigma_squared}, polyak, line_settings);
+            lowrank::search_line(line, {current.loss, -unit * sigma_squared}, polyak, line_settings);
         if (!found.decreased) return false;
         current = line.kept();
         // z = [x; vec U; vec V] gains the new columns at the end of vec U and of vec V; H keeps
@@ -220,8 +254,10 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
             H.reset(p + rank * (m + n));
         }
         steps_at_rank = 0;
+        last_augmented_at = bfgs_steps;
+        if (count_bfgs_steps_only_) return true;  // reported with the next BFGS step
         ++iteration;
-        if (!report(found.step)) state.interrupted = true;
+        if (!report(unit * found.step)) state.interrupted = true;
         return true;
     };
 
@@ -235,8 +271,11 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
         const double g_norm = g.norm();
         if (g_norm <= settings_.gradient_tolerance) {
             stalled = true;
-        } else if (steps_at_rank >= augment_every_ && rank < rank_max) {
-            if (!augment()) steps_at_rank = 0;  // G offers no descent now: carry on at this rank
+        } else if (rank < rank_max && augmentation_due(steps_at_rank, bfgs_steps, last_augmented_at)) {
+            if (!augment()) {  // G offers no descent now: carry on at this rank
+                steps_at_rank = 0;
+                last_augmented_at = bfgs_steps;
+            }
             if (state.interrupted) break;
             continue;
         } else {
@@ -251,7 +290,7 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
                                                                  previous_decrease, slope);
             StraightLine line(objective, current, direction, evaluations);
             const lowrank::LineSearchResult found =
-                lowrank::weak_wolfe_search(line, {current.loss, slope}, first_trial, line_settings);
+                lowrank::search_line(line, {current.loss, slope}, first_trial, line_settings);
             if (!found.decreased) {
                 if (!H.is_fresh()) {
                     H.reset(static_cast<int>(g.size()));
@@ -265,6 +304,7 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
                 H.update(found.step * direction, gradient(current) - g);
                 ++iteration;
                 ++steps_at_rank;
+                ++bfgs_steps;
                 if (!report(found.step)) {
                     state.interrupted = true;
                     break;

@@ -8,27 +8,42 @@
 
 namespace mtpc::mfra {
 
+/// How an augmentation splits the new rank-Δr term −h U_Δ Σ_Δ V_Δᵀ between the factors.
+enum class AugmentationSplit {
+    kBalanced,  ///< U ← [U, √h U_Δ Σ_Δ^½], V ← [V, −√h V_Δ Σ_Δ^½] (as radial-mf's initialisation)
+    kPaper,     ///< U ← [U, h' U_Δ Σ_Δ^½], V ← [V, V_Δ Σ_Δ^½], h' = −h (Algorithm 1)
+};
+
 /// Minimises L(x, C) with Ĉ = U Vᵀ (U ∈ R^{m×r}, V ∈ R^{n×r}), raising r during the run.
 ///
-/// Vorotnikov et al. 2025 (Alg. 1, MFRA): BFGS on the Euclidean variables (x, U, V) -- a dense
-/// inverse Hessian with a weak-Wolfe line search (sufficient decrease μ, curvature 0.9) -- and,
-/// every `augment_every` BFGS steps (or as soon as BFGS stalls at the current rank) while
-/// r < rank_max, a rank augmentation: with G = ∂L/∂Ĉ and its Δr leading singular triplets
-/// (σ_k, u_k, v_k), the iterate moves along the best rank-Δr part of −G,
-///     Ĉ ← Ĉ − h Σ_k σ_k u_k v_kᵀ,   i.e.  U ← [U, √(hσ_k) u_k],  V ← [V, −√(hσ_k) v_k],
-/// (the factors of the new terms balanced, as the MF initialisation is), with h from the same
-/// line search started at the Polyak step L/Σσ_k² (L ≥ 0 is a sum of squares), then r ← r + Δr
-/// and the Hessian approximation grows with the new factor columns (identity block for them,
-/// the old curvature kept: option "augment_hessian" = "keep", or "reset" to restart it).  This step is the steepest
-/// descent over all rank-Δr updates, so it decreases L whenever G ≠ 0, i.e. whenever the rank-r
-/// optimum is not stationary for the unconstrained Ĉ.  The paper's pseudo-code itself was not
-/// available to us; this follows its description and Uschmajew's rank-one greedy updates.
+/// Algorithm 1 (MFRA) of Vorotnikov et al. 2025: BFGS on the Euclidean variables (x, U, V) -- a
+/// dense inverse Hessian with a line search ("line_search": weak Wolfe, or Algorithm 2's Armijo
+/// doubling/halving) -- and, when an augmentation is due while r < rank_max, a rank augmentation:
+/// with G = ∂L/∂Ĉ and its Δr leading singular triplets (U_Δ, Σ_Δ, V_Δ), the iterate moves along
+/// the best rank-Δr part of −G, Ĉ ← Ĉ − h U_Δ Σ_Δ V_Δᵀ (Algorithm 1's h' = −h), with the new
+/// factor columns split as "augmentation_split" says, h from the same line search (weak Wolfe:
+/// first trial the Polyak step L/Σσ²; Armijo doubling: α = 1 is the Polyak step), then r ← r + Δr
+/// and the Hessian approximation grows with the new factor columns (identity block for them, the
+/// old curvature kept: "augment_hessian" = "keep", or "reset" to restart it).  This step is the
+/// steepest descent over all rank-Δr updates, so it decreases L whenever G ≠ 0.
 ///
-/// Options (JSON): "rank_min" (start rank; default: the parameterization's "rank", else 1),
-/// "rank_max" (default min(m, n)), "augment_every" (80), "rank_step" Δr (1), "max_iterations"
-/// (1000, BFGS steps and augmentations together), "gradient_tolerance" (1e-8),
-/// "function_tolerance" (1e-12), "sufficient_decrease" (1e-3), "initial_step" (1), "initial_hessian"
-/// ("identity"), "augment_hessian" ("keep").
+/// When an augmentation is due ("iteration_count"):
+///  - "bfgs_steps" (Algorithm 1): after BFGS steps k = s, 2s, 3s, … of this run (s =
+///    "augment_every"); augmentations are not iterations (max_iterations counts BFGS steps, and
+///    an augmentation is reported with the BFGS step after it);
+///  - "all_steps" (default, the behaviour before the paper's text was available): after s BFGS
+///    steps at the current rank, and an augmentation counts as an iteration (and is reported).
+/// In both, a BFGS stall below rank_max (no decrease, or |ΔL| ≤ function_tolerance) augments at
+/// once -- Algorithm 1 would idle there until the next multiple of s; the "bfgs_steps" schedule
+/// stays on the multiples of s after it.
+///
+/// Options (JSON): "rank_min" (start rank; default: the parameterization's "rank", else 1; the
+/// paper: r_min = Δr), "rank_max" (default min(m, n)), "augment_every" s (80), "rank_step" Δr
+/// (1), "iteration_count" ("all_steps"), "augmentation_split" ("balanced"), "line_search"
+/// ("wolfe"), "max_iterations" (1000), "gradient_tolerance" (1e-8), "function_tolerance" (1e-12),
+/// "sufficient_decrease" (1e-3), "initial_step" (1), "initial_hessian" ("identity"),
+/// "augment_hessian" ("keep").  With rank_min = rank_max it is a fixed-rank MF optimiser (BFGS on
+/// (x, U, V)), the same BFGS as MFRA's, for a like-for-like MF vs MFRA comparison.
 ///
 /// Result: radial = U Vᵀ.  When the final rank differs from the parameterization's "rank",
 /// new_parameterization_options = its options with "rank" replaced (θ is then left empty: the
@@ -51,6 +66,11 @@ private:
     int augment_every_ = 80;
     int rank_step_ = 1;
     bool keep_curvature_ = true;  ///< "augment_hessian": "keep" (embed H) or "reset" (H = I)
+    bool count_bfgs_steps_only_ = false;  ///< "iteration_count": "bfgs_steps" (true) or "all_steps"
+    AugmentationSplit split_ = AugmentationSplit::kBalanced;
+
+    /// Whether the schedule asks for an augmentation now (see "iteration_count").
+    [[nodiscard]] bool augmentation_due(int steps_at_rank, int bfgs_steps, int last_augmented_at) const;
 };
 
 }  // namespace mtpc::mfra

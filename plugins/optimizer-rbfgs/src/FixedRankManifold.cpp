@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "TruncatedSvd.hpp"  // mtpc_truncated_svd (plugins/radial-mf)
+#include "mtpc_lowrank/truncated_svd.hpp"
 #include "mtpc_plugin_common/options.hpp"
 
 namespace mtpc::rbfgs {

@@ -10,7 +10,7 @@
 #include "FixedRankManifold.hpp"
 #include "mtpc_lowrank/first_trial_step.hpp"
 #include "mtpc_lowrank/inverse_bfgs.hpp"
-#include "mtpc_lowrank/wolfe_line_search.hpp"
+#include "mtpc_lowrank/line_search.hpp"
 
 namespace mtpc::rbfgs {
 
@@ -94,7 +94,8 @@ sdk::Matrix block_diagonal(Eigen::Index p, const sdk::Matrix& K) {
 RiemannianBfgs::RiemannianBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
     opt.allow_only({"rank", "max_iterations", "gradient_tolerance", "function_tolerance", "sufficient_decrease",
-                    "initial_step", "initial_hessian", "radial_metric", "restart_every"});
+                    "initial_step", "initial_hessian", "radial_metric", "restart_every", "line_search",
+                    "hessian_transport"});
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_ = opt.get_int("rank", 1, 0);
     restart_every_ = opt.get_int("restart_every", 0, 0);
@@ -102,6 +103,12 @@ RiemannianBfgs::RiemannianBfgs(const std::string& options_json) {
     if (metric != "factor" && metric != "euclidean")
         throw std::invalid_argument(std::string(kName) + ": option 'radial_metric' must be \"factor\" or \"euclidean\"");
     factor_metric_ = metric == "factor";
+    const std::string transport = opt.get_string("hessian_transport", "symmetrized");
+    if (transport != "symmetrized" && transport != "plain")
+        throw std::invalid_argument(std::string(kName) +
+                                    ": option 'hessian_transport' must be \"symmetrized\" or \"plain\"");
+    transport_ = transport == "plain" ? lowrank::InverseBfgs::Transport::kPlain
+                                      : lowrank::InverseBfgs::Transport::kSymmetrized;
 }
 
 std::string RiemannianBfgs::options_json() const {
@@ -109,6 +116,7 @@ std::string RiemannianBfgs::options_json() const {
     if (rank_ > 0) j["rank"] = rank_;
     j["restart_every"] = restart_every_;
     j["radial_metric"] = factor_metric_ ? "factor" : "euclidean";
+    j["hessian_transport"] = transport_ == lowrank::InverseBfgs::Transport::kPlain ? "plain" : "symmetrized";
     return j.dump();
 }
 
@@ -127,8 +135,7 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
     const FixedRankManifold manifold(shape.rows(), shape.cols(), rank);
     const int d = manifold.dimension();
     int evaluations = 0;
-    lowrank::LineSearchSettings line_settings;
-    line_settings.sufficient_decrease = settings_.sufficient_decrease;
+    const lowrank::LineSearchSettings line_settings = settings_.line_search_settings();
 
     Iterate current;
     std::optional<TangentFrame> frame;
@@ -193,7 +200,7 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
 
         RetractionCurve curve(objective, manifold, current, direction_x, direction_radial, evaluations);
         const lowrank::LineSearchResult found =
-            lowrank::weak_wolfe_search(curve, {current.loss, slope}, first_trial, line_settings);
+            lowrank::search_line(curve, {current.loss, slope}, first_trial, line_settings);
         if (!found.decreased) {
             if (!H.is_fresh()) {  // the quasi-Newton direction failed: retry with a fresh H₀ once
                 reset_inverse_hessian();
@@ -228,7 +235,7 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
             param.initialize_from(next.radial.data(), theta.data());
             start_segment(next.x);
         } else {
-            H.transport(block_diagonal(p, K), block_diagonal(p, lu.inverse()));
+            H.transport(block_diagonal(p, K), block_diagonal(p, lu.inverse()), transport_);
             H.update(s, y);
             current = std::move(next);
             frame.emplace(std::move(next_frame));

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "TruncatedSvd.hpp"
+#include "mtpc_lowrank/truncated_svd.hpp"
 #include "mtpc_plugin_common/options.hpp"
 #include "mtpc_plugin_common/seeded_random.hpp"
 

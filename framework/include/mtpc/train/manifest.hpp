@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mtpc/train/convergence_rule.hpp"
+#include "mtpc/train/model_selection.hpp"
 
 namespace mtpc {
 
@@ -41,7 +42,8 @@ struct RadialSpec {
 
 struct LossSpec {
     double energy_weight = 1.0, force_weight = 0.01, stress_weight = 0.0;
-    /// MLIP-2's per-configuration weighting: "vibrations" (default), "structures", "molecules".
+    /// Per-configuration weighting (LossWeights): MLIP-2's "vibrations" (default), "structures",
+    /// "molecules", or "eq8" (eq. (8) of the low-rank paper: no 1/N, 6 stress components once).
     std::string weighting = "vibrations";
     /// λ of the ridge term λ K Σ_s (ξ_s / scale_s)² on the linear coefficients in the trainer's
     /// scaled coordinates, i.e. on each basis function's typical contribution per atom (see
@@ -87,6 +89,9 @@ struct Manifest {
     std::string output_directory;       ///< absolute
     bool write_potential = true;
     int validate_every = 50;            ///< validation errors in the progress every N iterations (0: never)
+    /// Manifest "select": after all runs, choose one variant and export its potential
+    /// (Trainer::run writes selected.mtp and selection.json); rule kNone when absent.
+    SelectionOptions selection;
     nlohmann::json raw;                 ///< the document as read
 };
 

@@ -94,6 +94,9 @@ public:
 
     /// Aggregates runs per variant (mean ± σ over seeds) as JSON.
     static nlohmann::json aggregate(const std::vector<RunSummary>& runs);
+    /// The manifest's "select" applied to the finished runs: copies the chosen potential to
+    /// output.directory/selected.mtp, writes selection.json there, and returns its content.
+    static nlohmann::json export_selection(const Manifest& manifest, const std::vector<RunSummary>& runs);
 
 private:
     struct Impl;

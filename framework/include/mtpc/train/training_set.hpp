@@ -12,10 +12,12 @@
 
 namespace mtpc {
 
-/// Loss weights of eq. (8) of the low-rank paper and MLIP-2's weighting of them per configuration
-/// of N atoms (dev_src/mtpr_trainer.cpp, AddToSLAE):
+/// Loss weights and how they apply per configuration of N atoms.  MLIP-2's weightings
+/// (dev_src/mtpr_trainer.cpp, AddToSLAE) with the stress over the full 3×3 virial:
 ///   "vibrations" (default): w_e/N, w_f, w_s/N;  "structures": w_e/N², w_f/N, w_s/N²;
-///   "molecules": w_e, w_f, w_s.
+///   "molecules": w_e, w_f, w_s;
+/// and eq. (8) of the low-rank paper exactly:
+///   "eq8": w_e, w_f, w_s with the 6 stress components each counted once (sdk::LossTarget::stress_voigt).
 struct LossWeights {
     double energy = 1.0, forces = 0.01, stress = 0.0;
     std::string weighting = "vibrations";

@@ -36,11 +36,20 @@ public:
     /// The quasi-Newton direction −H g.
     [[nodiscard]] sdk::Vector direction(const sdk::Vector& g) const;
 
-    /// Replaces H by the symmetric part of T H T⁻¹, i.e. moves the operator to the tangent space
-    /// the vector transport T (given with its inverse) maps into.  The symmetric part is taken
-    /// because a non-isometric transport (projection) does not preserve self-adjointness, and the
-    /// BFGS formula assumes a self-adjoint H; for small steps T ≈ I and the change is tiny.
-    void transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse);
+    /// How transport() carries H to the new tangent space.
+    enum class Transport {
+        /// ½(T H T⁻¹ + (T H T⁻¹)ᵀ): a non-isometric transport (projection) does not preserve
+        /// self-adjointness, and the textbook BFGS formula assumes a self-adjoint H; for small
+        /// steps T ≈ I and the change is tiny.
+        kSymmetrized,
+        /// H̃ = T H T⁻¹ exactly, as Algorithm 2 of the low-rank paper writes it; update() then
+        /// uses the BFGS formula for a general (non-self-adjoint) H̃.
+        kPlain,
+    };
+
+    /// Moves the operator to the tangent space the vector transport T (given with its inverse)
+    /// maps into, in the form `how` names.
+    void transport(const sdk::Matrix& T, const sdk::Matrix& T_inverse, Transport how = Transport::kSymmetrized);
 
     /// BFGS update with step s and gradient change y.  Skipped (returns false) unless the
     /// curvature condition ⟨s, y⟩ > 1e-10 |s| |y| holds, which keeps H positive definite.
@@ -53,11 +62,16 @@ public:
     /// them unexplored.  Without it (Ceres's default) H₀ keeps its given scale and the line
     /// search's first trial (first_trial_step) absorbs a wrong scale instead; on the MTP loss
     /// that reached a 3× lower training loss in 250 iterations (examples/paper/README.md).
+    ///
+    /// The formula is H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1/⟨s, y⟩, which is Algorithm
+    /// 2's update of H̃ written in coordinates; it needs no symmetry of H, and the cheaper form
+    /// for a symmetric H is used while H is symmetric (no Transport::kPlain since the last reset).
     bool update(const sdk::Vector& s, const sdk::Vector& y);
 
 private:
     sdk::Matrix H_;
     bool fresh_ = true;
+    bool symmetric_ = true;  ///< false after a Transport::kPlain, until the next reset
     bool scale_first_update_ = false;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mtpc/sdk/optimizer.hpp"
+#include "mtpc_lowrank/line_search.hpp"
 #include "mtpc_plugin_common/options.hpp"
 
 namespace mtpc::lowrank {
@@ -17,7 +18,10 @@ struct OptimizerSettings {
     double gradient_tolerance = 1e-8;  ///< stop when |grad L| ≤ this (absolute)
     double function_tolerance = 1e-12; ///< stop when |ΔL| ≤ this · max(1, |L|)
     double sufficient_decrease = 1e-3; ///< μ of the Armijo condition
-    double initial_step = 1;           ///< scale of each line search's first trial (first_trial_step)
+    double initial_step = 1;           ///< scale of each weak-Wolfe search's first trial (first_trial_step)
+    /// "line_search": "wolfe" (default) or "armijo_doubling" (Algorithm 2 of the low-rank paper:
+    /// starts at α = 1, ignores initial_step; see armijo_doubling_search).
+    LineSearchKind line_search = LineSearchKind::kWeakWolfe;
     /// "initial_hessian": "identity" (false, default: H₀ kept as given, like Ceres) or "scaled"
     /// (true: Shanno–Phua scaling at the first update, see InverseBfgs::update).
     bool scale_initial_hessian = false;
@@ -27,6 +31,8 @@ struct OptimizerSettings {
     static OptimizerSettings parse(const plugin_common::Options& opt, const std::string& plugin);
     /// The settings as JSON (for options_json()).
     [[nodiscard]] nlohmann::json to_json() const;
+    /// The line-search settings these options define.
+    [[nodiscard]] LineSearchSettings line_search_settings() const;
 };
 
 /// The "rank" key of a parameterization's options_json(), or 0 when it has none (e.g. radial-full).

@@ -24,13 +24,18 @@ struct Efs {
     std::array<double, 6> virial{};
 };
 
-/// Reference values and loss weights of one configuration, eq. (8) of the low-rank paper:
-/// w_e (E − E_ref)² + w_f Σ_i |f_i − f_i^ref|² + w_s Σ_ab (σ_ab − σ_ab^ref)²  (σ the full 3×3 virial).
+/// Reference values and loss weights of one configuration:
+/// w_e (E − E_ref)² + w_f Σ_i |f_i − f_i^ref|² + w_s Σ (σ − σ^ref)², the stress sum either over the
+/// full 3×3 virial (MLIP-2: off-diagonal components twice) or over its 6 Voigt components once
+/// (`stress_voigt`, eq. (8) of the low-rank paper).
 struct LossTarget {
     double energy = 0;
     const double* forces = nullptr;  ///< n_atoms × 3, or nullptr (no force term)
     const double* virial = nullptr;  ///< 6 Voigt entries (xx yy zz yz xz xy), or nullptr
     double w_energy = 0, w_forces = 0, w_stress = 0;
+    /// Appended last so that a descriptor built against an older SDK still reads the fields
+    /// above (it then counts the full 3×3 virial).
+    bool stress_voigt = false;
 };
 
 /// The parameters a Descriptor's output depends on, split as the training code splits them:

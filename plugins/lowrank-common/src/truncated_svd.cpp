@@ -1,4 +1,4 @@
-#include "TruncatedSvd.hpp"
+#include "mtpc_lowrank/truncated_svd.hpp"
 
 #include <Eigen/SVD>
 
