@@ -6,7 +6,8 @@
  * which is only safe when host and plugin were built by the same compiler, standard library and
  * Eigen; the `build_fingerprint` string is how the host checks that.
  *
- * Bump MTPC_PLUGIN_ABI_VERSION on ANY change to this struct or to a vtable of the SDK interfaces.
+ * Bump MTPC_PLUGIN_ABI_VERSION on ANY change to this struct, to a vtable of the SDK interfaces, or to
+ * the layout of a struct they pass (an array of them changes stride even when a field is appended).
  */
 #ifndef MTPC_SDK_ABI_H
 #define MTPC_SDK_ABI_H
@@ -19,7 +20,7 @@
 #include <Eigen/Core>
 #endif
 
-#define MTPC_PLUGIN_ABI_VERSION 1u
+#define MTPC_PLUGIN_ABI_VERSION 2u  /* 2: sdk::LossTarget gained stress_voigt (its size changed) */
 
 #if defined(_WIN32)
 #define MTPC_PLUGIN_EXPORT __declspec(dllexport)
