@@ -14,12 +14,16 @@
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/plugin/plugin_host.hpp"
+#include "mtpc/sdk/abi.h"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using mtpc::PluginHost;
 
 namespace {
+
+/// The wrong_abi fixture declares this mtpc's ABI version + 998 (tests/fixtures/wrong_abi.cpp).
+const std::string kWrongAbiReason = "ABI version " + std::to_string(MTPC_PLUGIN_ABI_VERSION + 998u);
 const std::string kFixtures = MTPC_TEST_FIXTURE_DIR;
 
 const mtpc::PluginLoadFailure* failure_for(const PluginHost& host, const std::string& needle) {
@@ -85,7 +89,7 @@ TEST(PluginHost, WrongAbiVersionIsSkippedWithReason) {
     EXPECT_TRUE(host.plugins().empty());
     const auto* f = failure_for(host, "wrong_abi");
     ASSERT_NE(f, nullptr);
-    EXPECT_NE(f->reason.find("ABI version 999"), std::string::npos) << f->reason;
+    EXPECT_NE(f->reason.find(kWrongAbiReason), std::string::npos) << f->reason;
 }
 
 TEST(PluginHost, WrongFingerprintIsSkippedWithReason) {
@@ -222,7 +226,8 @@ TEST(PluginHostCli, PluginsCommandListsPluginsAndFailures) {
     EXPECT_NE(r.out.find("radial-full"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("libmtpc_radial_full.so"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("fixture-throws"), std::string::npos) << r.out;
-    for (const char* reason : {"ABI version 999", "build fingerprint", "not a shared library", "missing symbol"})
+    for (const std::string reason : {kWrongAbiReason, std::string("build fingerprint"), std::string("not a shared library"),
+                                      std::string("missing symbol")})
         EXPECT_NE(r.out.find(reason), std::string::npos) << reason << "\n" << r.out;
     const auto strict = run_command("MTPC_PLUGIN_PATH=" + all_bad + " " MTPC_EXE " plugins --strict");
     EXPECT_NE(strict.status, 0);
