@@ -47,6 +47,9 @@ public:
         f.cols.insert(f.cols.end(), set.begin(), set.end());
         f.set = std::move(set);
         if (f.cols.empty()) {
+            // A computed 0×0 factor: a default-constructed LLT's status is uninitialised, and
+            // copying the fit (the population is copied) would read it (UBSan found this).
+            f.llt.compute(Eigen::MatrixXd(0, 0));
             f.loss = c_;
             return f;
         }
