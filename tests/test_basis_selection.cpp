@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <random>
 #include <sstream>
-#include <unistd.h>
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
@@ -138,9 +137,8 @@ TEST(BasisPruning, PrunedPotentialRoundTripsAndEqualsTheFullOneWithZeroCoefficie
 }
 
 TEST(BasisPruning, CommandWritesAPrunedPotential) {
-    const fs::path dir = fs::temp_directory_path() / ("mtpc_prune_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const mtpc::test::TempDir tmp("mtpc_prune_");  // removed however the test ends
+    const fs::path& dir = tmp.path();
     std::mt19937_64 rng(4);
     const mtpc::MtpPotential pot = level10_potential(rng);
     mtpc::write_mtp((dir / "full.mtp").string(), pot);
@@ -160,5 +158,4 @@ TEST(BasisPruning, CommandWritesAPrunedPotential) {
     const auto untrained = mtpc::test::run_command(std::string(MTPC_EXE) + " prune-basis " + (dir / "train.cfg").string() +
                                                    " " + (dir / "train.cfg").string() + " -o " + (dir / "x.mtp").string() + " --keep 2");
     EXPECT_NE(untrained.status, 0);
-    fs::remove_all(dir);
 }

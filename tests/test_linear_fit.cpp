@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <unistd.h>
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
@@ -235,9 +234,8 @@ TEST(LinearFit, OptionsAreValidatedNamingTheKey) {
 }
 
 TEST(LinearStep, ManifestStepFitsAfterBfgsAndWritesTheCrossValidation) {
-    const fs::path dir = fs::temp_directory_path() / ("mtpc_linear_step_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const mtpc::test::TempDir tmp("mtpc_linear_step_");  // removed however the test ends
+    const fs::path& dir = tmp.path();
     mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
     json m{{"species", {"A", "B"}},
            {"data", {{"train", (dir / "train.cfg").string()}, {"validation", (dir / "valid.cfg").string()}}},
@@ -276,5 +274,4 @@ TEST(LinearStep, ManifestStepFitsAfterBfgsAndWritesTheCrossValidation) {
         error = e.what();
     }
     EXPECT_NE(error.find("steps[0].options.l2"), std::string::npos) << error;
-    fs::remove_all(dir);
 }

@@ -66,7 +66,6 @@ struct RunContext {
     // progress
     size_t first_step = 0;
     int resume_iterations = 0;
-    bool resume_at_restart_point = true;  ///< the checkpoint resumed from was a restart point
     nlohmann::json resume_rule_state;  ///< the convergence rule's state from the checkpoint, or null
     nlohmann::json fingerprint;        ///< settings and data digests a checkpoint must match to resume
     long evaluations = 0;

@@ -178,7 +178,6 @@ void Trainer::Impl::resume_or_begin(RunContext& run) {
     run.evaluations = ck.evaluations;
     run.resume_rule_state = ck.convergence_rule;
     run.scale = ck.linear_scale;
-    run.resume_at_restart_point = ck.at_restart_point;
     run.radial = make_radial(run.m, run.radial_options);
     run.x_scaled = ck.x;
     run.theta = ck.theta;
@@ -186,11 +185,11 @@ void Trainer::Impl::resume_or_begin(RunContext& run) {
         throw InputError(fmt::format("{}: theta: has {} entries, the parameterization ({}) has {}", where,
                                      run.theta.size(), run.radial_options, run.radial->num_parameters()));
     keep_curve_rows_through(run.dir / "learning_curve.csv", run.first_step, run.resume_iterations,
-                            run.resume_at_restart_point);
+                            ck.at_restart_point);
     run.curve.open(run.dir / "learning_curve.csv", std::ios::app);
     spdlog::info("resuming {} seed {} at step {} iteration {}{}", run.variant, run.seed, run.first_step + 1,
                  run.resume_iterations,
-                 run.resume_at_restart_point ? " (a restart point: the result equals an uninterrupted run's)"
+                 ck.at_restart_point ? " (a restart point: the result equals an uninterrupted run's)"
                                              : " (where it was stopped; the optimiser's memory restarts here)");
 }
 
