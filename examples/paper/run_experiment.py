@@ -15,7 +15,9 @@ summary.json found under the run directory writes into --results:
 Parts (--part): "sweep" (Fig. 2: MF r = 2..10, R-MF r = 2..8, TF at the paper's TT ranks, with
 base) and "compare" (Figs. 5/6: base and MF, TF, R-MF, MFRA at the paper's optimal and ~50% ranks
 per level, from Figs. 3 and 11; also "MF-mfra": MF through MFRA's BFGS with rank_min = rank_max,
-so that MF vs MFRA compares the rank augmentation alone).  --method restricts the methods,
+so that MF vs MFRA compares the rank augmentation alone; "MF-ft"/"TF-ft": the trained base of the
+same seed compressed (truncated SVD / TT-SVD) and fine-tuned by the same BFGS, beside MF/TF trained
+from random; these need the base run first).  --method restricts the methods,
 --ranks the ranks of a sweep, --level the levels, --data the data set.
 
 The protocol is the paper's (Sec. III A; see examples/paper/README.md): loss eq. (8) exactly
@@ -75,7 +77,10 @@ PAPER_RANKS = {
 }
 # Fig. 2's sweep at level 14 (TF: the TT ranks of Fig. 2c that the text names).
 SWEEP_RANKS = {"MF": [2, 4, 6, 8, 10], "R-MF": [2, 4, 6, 8], "TF": [(4, 4, 4), (4, 5, 5), (4, 8, 4), (3, 7, 5), (3, 10, 6)]}
-METHODS = ["base", "MF", "MF-mfra", "TF", "R-MF", "MFRA"]
+METHODS = ["base", "MF", "MF-mfra", "TF", "R-MF", "MFRA", "MF-ft", "TF-ft"]
+# "compress a trained base and fine-tune": the base of the same data, level and seed, compressed
+# (MF: truncated SVD of its radial tensor; TF: TT-SVD) and trained on by the same BFGS as MF/TF.
+FINE_TUNED = {"MF-ft": "MF", "TF-ft": "TF"}
 
 # Algorithm 2 as written (optimizer-rbfgs options) and Algorithm 1 with the paper's settings.
 RBFGS_PAPER = {"line_search": "armijo_doubling", "hessian_transport": "plain", "radial_metric": "euclidean",
@@ -84,8 +89,13 @@ MFRA_PAPER = {"augment_every": 80, "iteration_count": "bfgs_steps", "augmentatio
               "line_search": "armijo_doubling"}
 
 
+def paper_key(method):
+    """The method whose paper ranks a variant uses (MF-mfra and MF-ft use MF's)."""
+    return {"MF-mfra": "MF"}.get(method, FINE_TUNED.get(method, method))
+
+
 def rank_name(method, rank):
-    if method == "TF":
+    if method in ("TF", "TF-ft"):
         return "(%d,%d,%d)" % tuple(rank)
     if method == "MFRA":
         return "%d..%d" % tuple(rank)
@@ -93,7 +103,7 @@ def rank_name(method, rank):
 
 
 def steps_for(method, rank, max_iterations):
-    if method in ("base", "MF", "TF"):
+    if method in ("base", "MF", "TF", "MF-ft", "TF-ft"):
         return [{"optimizer": "bfgs", "options": {"max_iterations": max_iterations}}]
     if method == "MF-mfra":
         return [{"optimizer": "optimizer-mfra",
@@ -109,13 +119,21 @@ def steps_for(method, rank, max_iterations):
 def radial_for(method, rank):
     if method == "base":
         return {"plugin": "radial-full", "init": "random"}
+    if method in FINE_TUNED:
+        radial = radial_for(FINE_TUNED[method], rank)
+        return dict(radial, init="compress")
     if method == "TF":
         return {"plugin": "radial-tt", "options": {"ranks": list(rank)}, "init": "random"}
     start = rank[0] if method == "MFRA" else rank
     return {"plugin": "radial-mf", "options": {"rank": start}, "init": "random"}
 
 
-def manifest(args, data, level, method, ranks, out_dir):
+def base_potential(args, data, level, seed):
+    return os.path.join(args.runs, data, "L%d" % level, "base", "base", "seed-%d" % seed, "potential.mtp")
+
+
+def manifest(args, data, level, method, ranks, out_dir, seed=None):
+    """seed: for a fine-tuned method, the one seed whose base it starts from."""
     d = DATA[data]
     cap = args.cap.get(method, args.max_iterations)
     variants = [{"name": "%s r=%s" % (method, rank_name(method, r)),
@@ -136,6 +154,9 @@ def manifest(args, data, level, method, ranks, out_dir):
     }
     if method != "base":
         m["variants"] = variants
+    if method in FINE_TUNED:
+        m["model"] = {"init_from": base_potential(args, data, level, seed)}
+        m["seeds"] = [seed]
     return m
 
 
@@ -160,7 +181,7 @@ def plan(args):
                     elif method in args.ranks:
                         ranks = args.ranks[method]
                     else:
-                        key = "MF" if method == "MF-mfra" else method
+                        key = paper_key(method)
                         ranks = []
                         for which in ("opt", "50%"):
                             r = PAPER_RANKS[level][which][key]
@@ -172,11 +193,26 @@ def plan(args):
 
 def run_job(args, job):
     data, level, method, ranks, part = job
+    if method in FINE_TUNED:  # one manifest per seed: each starts from its own seed's base
+        for seed in args.seeds:
+            if not os.path.isfile(base_potential(args, data, level, seed)):
+                sys.exit("%s needs the base fit first: %s is absent (run --method base)"
+                         % (method, base_potential(args, data, level, seed)))
+            run_manifest(args, job, seed)
+    else:
+        run_manifest(args, job, None)
+
+
+def run_manifest(args, job, seed):
+    data, level, method, ranks, part = job
     # Same variant in both parts (e.g. MF r=6 at level 14) shares one directory: run once.
     out_dir = os.path.join(args.runs, data, "L%d" % level, method)
-    m = manifest(args, data, level, method, ranks, out_dir)
+    if seed is not None:
+        out_dir = os.path.join(out_dir, "from-base-seed-%d" % seed)
+    m = manifest(args, data, level, method, ranks, out_dir, seed)
     os.makedirs(os.path.join(args.runs, "manifests"), exist_ok=True)
-    path = os.path.join(args.runs, "manifests", "%s_L%d_%s_%s.json" % (data, level, method, part))
+    tag = "" if seed is None else "_seed%d" % seed
+    path = os.path.join(args.runs, "manifests", "%s_L%d_%s_%s%s.json" % (data, level, method, part, tag))
     with open(path, "w") as f:
         json.dump(m, f, indent=1)
     cmd = [args.mtpc, "train", "--resume", path]
@@ -215,6 +251,8 @@ def collect(runs_dir):
         if "metrics.json" not in files or "checkpoint.json" in files:
             continue
         rel = os.path.relpath(root, runs_dir).split(os.sep)
+        if len(rel) == 6 and rel[3].startswith("from-base-seed-"):  # fine-tuned: one directory per base seed
+            del rel[3]
         if len(rel) not in (4, 5) or not rel[1].startswith("L"):
             continue
         data, level, method = rel[0], int(rel[1][1:]), rel[2]
@@ -340,7 +378,7 @@ def plot_fig5(rows, results):
                 for which in ("opt", "50%"):
                     if method == "base" and which == "50%":
                         continue
-                    key = "MF" if method == "MF-mfra" else method
+                    key = paper_key(method)
                     if which == "50%" and method != "base" and all(
                             PAPER_RANKS[lv]["50%"][key] == PAPER_RANKS[lv]["opt"][key] for lv in levels):
                         continue  # the same models as "opt"
@@ -349,7 +387,7 @@ def plot_fig5(rows, results):
                         if method == "base":
                             want = "base"
                         else:
-                            key = "MF" if method == "MF-mfra" else method
+                            key = paper_key(method)
                             want = "%s r=%s" % (method, rank_name(method, PAPER_RANKS[level][which][key]))
                         for r in rows:
                             if (r["data"], r["level"], r["variant"]) == (data, level, want):
