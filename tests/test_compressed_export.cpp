@@ -27,6 +27,7 @@
 #include "mtpc/sdk/radial_parameterization.hpp"
 #include "mtpc/train/manifest.hpp"
 #include "mtpc/train/trainer.hpp"
+#include "teacher_manifest.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -34,10 +35,6 @@ using nlohmann::json;
 
 namespace {
 
-using mtpc::test::kTeacherBasisSize;
-using mtpc::test::kTeacherLevel;
-using mtpc::test::kTeacherMaxDist;
-using mtpc::test::kTeacherMinDist;
 
 /// Trains one compressed variant per radial plugin once for the whole suite (a short BFGS run:
 /// the point is a non-trivial θ, not a good fit).
@@ -49,24 +46,13 @@ protected:
         fs::create_directories(dir_);
         mtpc::test::write_teacher_data_set(dir_, /*seed=*/7, /*n_train=*/10, /*n_valid=*/5);
 
-        const json manifest = {
-            {"species", {"A", "B"}},
-            {"data", {{"train", (dir_ / "train.cfg").string()}, {"validation", (dir_ / "valid.cfg").string()}}},
-            {"model",
-             {{"level", kTeacherLevel},
-              {"min_dist", kTeacherMinDist},
-              {"max_dist", kTeacherMaxDist},
-              {"radial_basis_size", kTeacherBasisSize}}},
-            {"radial", {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}}},
-            {"loss", {{"energy_weight", 1.0}, {"force_weight", 0.01}, {"stress_weight", 0.0}}},
-            {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 25}}}}}},
-            {"variants",
-             {{{"name", "radial-mf"}, {"set", json::object()}},
-              {{"name", "radial-tt"},
-               {"set", {{"radial", {{"plugin", "radial-tt"}, {"options", {{"ranks", {2, 2, 2}}}}}}}}}}},
-            {"seeds", {3}},
-            {"threads", 1},
-            {"output", {{"directory", (dir_ / "runs").string()}, {"validate_every", 0}}}};
+        json manifest = mtpc::test::teacher_manifest(dir_, dir_ / "runs", /*max_iterations=*/25);
+        manifest["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+        manifest["variants"] = {{{"name", "radial-mf"}, {"set", json::object()}},
+                                {{"name", "radial-tt"},
+                                 {"set", {{"radial", {{"plugin", "radial-tt"}, {"options", {{"ranks", {2, 2, 2}}}}}}}}}};
+        manifest["seeds"] = {3};
+        manifest["output"]["validate_every"] = 0;
         const std::string path = (dir_ / "export.json").string();
         std::ofstream(path) << manifest.dump(1);
         mtpc::TrainOptions options;

@@ -13,6 +13,7 @@
 #include "mtpc/io/read_configurations.hpp"
 #include "mtpc/train/manifest.hpp"
 #include "mtpc/train/trainer.hpp"
+#include "teacher_manifest.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -70,11 +71,7 @@ TEST_F(ExtxyzWorkflow, CalcErrorsAndCalcEfsTakeXyzWithSpecies) {
     // A potential to evaluate: train briefly from the .cfg data.
     nlohmann::json m = {{"species", {"A", "B"}},
                         {"data", {{"train", (dir_.path() / "train.cfg").string()}}},
-                        {"model",
-                         {{"level", mtpc::test::kTeacherLevel},
-                          {"min_dist", mtpc::test::kTeacherMinDist},
-                          {"max_dist", mtpc::test::kTeacherMaxDist},
-                          {"radial_basis_size", mtpc::test::kTeacherBasisSize}}},
+                        {"model", mtpc::test::teacher_model()},
                         {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 10}}}}}},
                         {"threads", 1},
                         {"output", {{"directory", (dir_.path() / "cfg-run").string()}}}};
@@ -118,11 +115,7 @@ TEST_F(ExtxyzWorkflow, ManifestTrainsOnXyzExactlyAsOnCfg) {
                               {"data",
                                {{"train", (dir_.path() / ("train" + ext)).string()},
                                 {"validation", (dir_.path() / ("valid" + ext)).string()}}},
-                              {"model",
-                               {{"level", mtpc::test::kTeacherLevel},
-                                {"min_dist", mtpc::test::kTeacherMinDist},
-                                {"max_dist", mtpc::test::kTeacherMaxDist},
-                                {"radial_basis_size", mtpc::test::kTeacherBasisSize}}},
+                              {"model", mtpc::test::teacher_model()},
                               {"loss", {{"stress_weight", 0.001}}},
                               {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 15}}}}}},
                               {"threads", 1},

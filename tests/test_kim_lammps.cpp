@@ -37,6 +37,7 @@
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
+#include "teacher_manifest.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -428,24 +429,13 @@ TEST_F(KimLammps, CompressedPotentials) {
     const fs::path dir = case_dir("train");
     fs::create_directories(dir);
     mtpc::test::write_teacher_data_set(dir, /*seed=*/7, /*n_train=*/10, /*n_valid=*/5);
-    const json manifest = {
-        {"species", {"A", "B"}},
-        {"data", {{"train", (dir / "train.cfg").string()}, {"validation", (dir / "valid.cfg").string()}}},
-        {"model",
-         {{"level", mtpc::test::kTeacherLevel},
-          {"min_dist", mtpc::test::kTeacherMinDist},
-          {"max_dist", mtpc::test::kTeacherMaxDist},
-          {"radial_basis_size", mtpc::test::kTeacherBasisSize}}},
-        {"radial", {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}}},
-        {"loss", {{"energy_weight", 1.0}, {"force_weight", 0.01}, {"stress_weight", 0.0}}},
-        {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 25}}}}}},
-        {"variants",
-         {{{"name", "mf"}, {"set", json::object()}},
-          {{"name", "tt"},
-           {"set", {{"radial", {{"plugin", "radial-tt"}, {"options", {{"ranks", {2, 2, 2}}}}}}}}}}},
-        {"seeds", {3}},
-        {"threads", 1},
-        {"output", {{"directory", (dir / "runs").string()}, {"validate_every", 0}}}};
+    json manifest = mtpc::test::teacher_manifest(dir, dir / "runs", /*max_iterations=*/25);
+    manifest["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    manifest["variants"] = {{{"name", "mf"}, {"set", json::object()}},
+                            {{"name", "tt"},
+                             {"set", {{"radial", {{"plugin", "radial-tt"}, {"options", {{"ranks", {2, 2, 2}}}}}}}}}};
+    manifest["seeds"] = {3};
+    manifest["output"]["validate_every"] = 0;
     std::ofstream(dir / "fit.json") << manifest.dump(1);
     const CommandResult train = run_command(quote(MTPC_EXE) + " train " + quote((dir / "fit.json").string()));
     ASSERT_EQ(train.status, 0) << train.out;

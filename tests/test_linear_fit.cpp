@@ -18,6 +18,7 @@
 #include "mtpc/train/normal_equations.hpp"
 #include "mtpc/train/trainer.hpp"
 #include "mtpc/train/training_objective.hpp"
+#include "teacher_manifest.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -237,19 +238,9 @@ TEST(LinearStep, ManifestStepFitsAfterBfgsAndWritesTheCrossValidation) {
     const mtpc::test::TempDir tmp("mtpc_linear_step_");  // removed however the test ends
     const fs::path& dir = tmp.path();
     mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
-    json m{{"species", {"A", "B"}},
-           {"data", {{"train", (dir / "train.cfg").string()}, {"validation", (dir / "valid.cfg").string()}}},
-           {"model",
-            {{"level", mtpc::test::kTeacherLevel},
-             {"min_dist", mtpc::test::kTeacherMinDist},
-             {"max_dist", mtpc::test::kTeacherMaxDist},
-             {"radial_basis_size", mtpc::test::kTeacherBasisSize}}},
-           {"loss", {{"energy_weight", 1.0}, {"force_weight", 0.01}}},
-           {"steps",
-            {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 20}}}},
-             {{"optimizer", "linear"}, {"options", {{"l2", 0}}}}}},
-           {"threads", 2},
-           {"output", {{"directory", (dir / "out").string()}}}};
+    json m = mtpc::test::teacher_manifest(dir, dir / "out", /*max_iterations=*/20);
+    m["steps"].push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
+    m["threads"] = 2;
     mtpc::TrainOptions opt;
     opt.quiet = true;
     const auto linear = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "m.json").string()), opt).run();

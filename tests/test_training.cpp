@@ -23,6 +23,7 @@
 #include "mtpc/mtp/neighbor_list.hpp"
 #include "mtpc/train/manifest.hpp"
 #include "mtpc/train/trainer.hpp"
+#include "teacher_manifest.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -43,17 +44,7 @@ protected:
     static void TearDownTestSuite() { fs::remove_all(dir_); }
 
     static json base_manifest(const std::string& out) {
-        return json{{"species", {"A", "B"}},
-                    {"data", {{"train", (dir_ / "train.cfg").string()}, {"validation", (dir_ / "valid.cfg").string()}}},
-                    {"model",
-                     {{"level", mtpc::test::kTeacherLevel},
-                      {"min_dist", mtpc::test::kTeacherMinDist},
-                      {"max_dist", mtpc::test::kTeacherMaxDist},
-                      {"radial_basis_size", mtpc::test::kTeacherBasisSize}}},
-                    {"loss", {{"energy_weight", 1.0}, {"force_weight", 0.01}, {"stress_weight", 0.0}}},
-                    {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 150}}}}}},
-                    {"threads", 1},
-                    {"output", {{"directory", (dir_ / out).string()}}}};
+        return mtpc::test::teacher_manifest(dir_, dir_ / out, /*max_iterations=*/150);
     }
     static std::string write_manifest(const json& j, const std::string& name) {
         const auto p = (dir_ / name).string();
