@@ -229,7 +229,9 @@ TEST_F(TrainingFixture, ByDefaultAStopKeepsTheIterateReachedAndTheResumeLosesNoW
     ASSERT_EQ(resumed_curve.size(), whole_curve.size());
     for (size_t k = 0; k < resumed_curve.size(); ++k) {
         EXPECT_EQ(resumed_curve[k].iteration, whole_curve[k].iteration) << "row " << k;
-        if (resumed_curve[k].iteration <= 32) EXPECT_EQ(resumed_curve[k].loss, whole_curve[k].loss) << "row " << k;
+        if (resumed_curve[k].iteration <= 32) {
+            EXPECT_EQ(resumed_curve[k].loss, whole_curve[k].loss) << "row " << k;
+        }
     }
     // After the stop the path differs (a fresh BFGS memory; here it ends 9% lower): the resumed fit
     // must keep improving from the stop and end comparably, not start over.
@@ -453,6 +455,26 @@ TEST_F(TrainingFixture, BadPluginOptionIsRejectedWithPath) {
     m3["steps"][0]["options"]["max_iterations"] = 1000000000;
     const auto e3 = error_of(m3, (dir_ / "bad3.json").string());
     EXPECT_NE(e3.find("'max_iterations' must be an integer in [0, 100000000], found 1000000000"), std::string::npos) << e3;
+}
+
+TEST_F(TrainingFixture, AnErrorRaisedWhileAStepRunsNamesTheStep) {
+    // MFRA checks its ranks against the radial tensor only when it runs (the shape comes with the
+    // objective): rank_max 20 exceeds min(m, n) = 4 for two species.  The plugin's message names
+    // the plugin; the trainer adds which of the manifest's steps ran it.
+    json m = base_manifest("step_error");
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 2}}}},
+                  {{"optimizer", "optimizer-mfra"}, {"options", {{"rank_max", 20}, {"max_iterations", 2}}}}};
+    const std::string path = write_manifest(m, "step_error.json");
+    mtpc::TrainOptions quiet;
+    quiet.quiet = true;
+    std::string message;
+    try {
+        mtpc::Trainer(mtpc::load_manifest(path), quiet).run();
+    } catch (const std::exception& e) {
+        message = e.what();
+    }
+    EXPECT_EQ(message.rfind("steps[1]: optimizer-mfra: need rank_min", 0), 0u) << message;
 }
 
 TEST_F(TrainingFixture, MissingRequiredKeyIsRejectedWithPath) {

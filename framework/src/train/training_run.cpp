@@ -77,6 +77,22 @@ void stop_if_requested(const RunContext& run, const char* phase) {
                                           fs::exists(run.checkpoint_file) ? "; the earlier checkpoint is kept" : ""));
 }
 
+/// Runs `optimizer` and names the manifest step in any error it throws (a plugin's message names
+/// the plugin, not which of several steps ran it).  The exception's kind is kept: bad input stays
+/// an InputError, an interrupt passes through unchanged.
+void minimize_in_step_context(sdk::Optimizer& optimizer, sdk::Objective& objective,
+                              const sdk::RadialParameterization& radial, sdk::OptimizerState& state, size_t step) {
+    try {
+        optimizer.minimize(objective, radial, state);
+    } catch (const TrainingInterrupted&) {
+        throw;
+    } catch (const InputError& e) {
+        throw InputError(fmt::format("steps[{}]: {}", step, e.what()));
+    } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("steps[{}]: {}", step, e.what()));
+    }
+}
+
 }  // namespace
 
 RunSummary Trainer::Impl::run_one(const Manifest& m, const std::string& variant, std::uint64_t seed,
@@ -277,7 +293,7 @@ void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& prin
     state.x = run.x_scaled;
     state.theta = run.theta;
     state.iterations_done = s.first_iteration;
-    optimizer->minimize(objective, *run.radial, state);
+    minimize_in_step_context(*optimizer, objective, *run.radial, state, step);
     run.evaluations += objective.evaluations();
     finish_step(run, s, state, objective);
 }

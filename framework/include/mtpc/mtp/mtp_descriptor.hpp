@@ -1,4 +1,6 @@
-// MtpDescriptor: the MTP as an sdk::Descriptor -- the interface training code uses -- with
+// MtpDescriptor: the MTP as an sdk::Descriptor -- the interface a plugin-side descriptor would
+// implement; the trainer itself calls MtpModel directly, and this adapter is exercised by
+// test_mtp_gradients -- with
 // linear block [species_coeffs (N_T), moment_coeffs (S)] and the radial tensor C supplied per
 // call (training swaps C for a compressed parameterisation's materialisation).
 #pragma once

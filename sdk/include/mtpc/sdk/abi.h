@@ -50,8 +50,10 @@ typedef struct MtpcPluginInfo {
     void* (*create)(const char* options_json, char* err, size_t err_size);
     /* Destroys an object made by `create` (it must be deleted by the library that allocated it). */
     void (*destroy)(void* object);
-    /* JSON text describing the accepted options (keys, types, defaults), for `mtpc plugins`
-     * and manifest validation.  May be NULL. */
+    /* JSON text describing the accepted options (keys, types, defaults), shown by `mtpc plugins`;
+     * `mtpc check-plugin` checks that it parses and constructs the plugin with its first
+     * "examples" entry.  Manifests are not validated against it: the plugin's constructor checks
+     * its options (and names a bad one in create()'s error).  May be NULL. */
     const char* options_schema_json;
 } MtpcPluginInfo;
 

@@ -7,8 +7,10 @@
 //                      "My parameterization", MyRadial, R"({"rank": {"type": "integer"}})")
 //
 // The constructor receives the options as JSON text and throws std::exception with a one-line
-// message on bad options; the macro turns that into create()'s error string, so no exception ever
-// crosses the library boundary.
+// message on bad options; the macro turns that into create()'s error string, so no exception
+// crosses the boundary at creation.  Methods called later through the C++ interfaces (e.g.
+// Optimizer::minimize) may throw std::exception: host and plugin share one C++ runtime (the SDK
+// is built with the same compiler), and the host reports the message with the step it ran.
 #pragma once
 
 #include <cstring>
