@@ -6,7 +6,8 @@ Writes one `mtpc train` manifest per (data set, level, method, part), runs it wi
 summary.json found under the run directory writes into --results:
 
   * table.md           -- every variant: radial parameters, validation loss, validation energy
-                          and force RMSE, test RMSEs, iterations, mean ± σ over seeds;
+                          and force RMSE, test RMSEs, iterations, the loss decrease over the last 100
+                          iterations (how far from converged), mean ± σ over seeds;
   * fig2_<data>_L<level>.png   -- validation loss against radial parameters (the paper's Fig. 2);
   * fig5_<data>.png    -- validation loss / energy RMSE / force RMSE against level for the
                           optimal-rank and ~50% models (the paper's Figs. 5/6);
@@ -34,6 +35,7 @@ Standard library only (plots by gnuplot when it is installed).
 """
 
 import argparse
+import csv
 import json
 import math
 import os
@@ -259,8 +261,24 @@ def collect(runs_dir):
         with open(os.path.join(root, "metrics.json")) as f:
             run = json.load(f)
         variant = run.get("variant") or "base"
+        run["last_window_decrease"] = last_window_decrease(os.path.join(root, "learning_curve.csv"))
         groups.setdefault((data, level, method, variant), []).append((root, run))
     return groups
+
+
+def last_window_decrease(curve_csv, window=100):
+    """Relative decrease of the training loss over the last `window` iterations of the last step
+    (how far from converged a capped fit stopped; the default rule stops below 0.1% per 50)."""
+    try:
+        with open(curve_csv) as f:
+            rows = list(csv.DictReader(f))
+    except OSError:
+        return None
+    rows = [r for r in rows if r["step"] == rows[-1]["step"]] if rows else []
+    if len(rows) <= window:
+        return None
+    before, last = float(rows[-1 - window]["loss"]), float(rows[-1]["loss"])
+    return (before - last) / before if before > 0 else None
 
 
 def rank_of(run_dir):
@@ -305,6 +323,7 @@ def summarize(groups):
             "iters": stat(lambda r: r["iterations"]),
             "evals": stat(lambda r: r["evaluations"]),
             "secs": stat(lambda r: r["seconds"]),
+            "drop": stat(lambda r: 100.0 * r["last_window_decrease"]),
         })
     return rows
 
@@ -321,14 +340,15 @@ def write_table(rows, path):
                 f.write("\n### %s, level %d\n\n" % key)
                 f.write("| method | variant | radial params | % of full | validation loss | vs base | "
                         "val E RMSE (meV/atom) | val F RMSE (eV/Å) | test E RMSE | test F RMSE | training loss | "
-                        "iterations | evaluations | s/run | seeds |\n")
-                f.write("|" + "---|" * 15 + "\n")
+                        "iterations | loss decrease in the last 100 (%) | evaluations | s/run | seeds |\n")
+                f.write("|" + "---|" * 16 + "\n")
             shown = "%d" % r["radial"] + (" (θ %d)" % r["theta"] if r["theta"] != r["radial"] else "")
             rel = (r["vloss"][0] / base_loss - 1) * 100 if math.isfinite(base_loss) and base_loss > 0 else float("nan")
-            f.write("| %s | %s | %s | %.0f%% | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %d |\n" % (
+            f.write("| %s | %s | %s | %.0f%% | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %d |\n" % (
                 r["method"], r["variant"], shown, 100.0 * r["radial"] / max(r["full"], 1), fmt(r["vloss"]),
                 ("%+.1f%%" % rel) if math.isfinite(rel) else "–", fmt(r["vE"]), fmt(r["vF"]), fmt(r["tE"]),
-                fmt(r["tF"]), fmt(r["train"]), fmt(r["iters"], 4), fmt(r["evals"], 4), r["secs"][0], r["seeds"]))
+                fmt(r["tF"]), fmt(r["train"]), fmt(r["iters"], 4), fmt(r["drop"], 2), fmt(r["evals"], 4),
+                r["secs"][0], r["seeds"]))
 
 
 def plot_fig2(rows, results):
