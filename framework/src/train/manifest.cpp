@@ -221,92 +221,87 @@ void check_variant_names(const std::vector<VariantSpec>& variants, const std::st
     }
 }
 
-}  // namespace
 
-Manifest parse_manifest(const json& doc, const std::string& path) {
-    Manifest m;
-    m.path = path;
-    m.raw = doc;
-    m.directory = fs::absolute(fs::path(path)).parent_path().string();
-    Reader top(doc, path, "");
-
+void parse_species(Reader& top, Manifest& m) {
     top.require("species");
-    {
-        const auto& sp = top.at("species");
-        if (!sp.is_array() || sp.empty()) top.fail("species", "must be a non-empty array of names");
-        std::set<std::string> uniq;
-        for (size_t i = 0; i < sp.size(); ++i) {
-            if (!sp[i].is_string() || sp[i].get<std::string>().empty())
-                top.fail("species[" + std::to_string(i) + "]", "must be a non-empty string");
-            if (!uniq.insert(sp[i].get<std::string>()).second)
-                top.fail("species[" + std::to_string(i) + "]", "duplicate species '" + sp[i].get<std::string>() + "'");
-            m.species.push_back(sp[i].get<std::string>());
-        }
+    const auto& sp = top.at("species");
+    if (!sp.is_array() || sp.empty()) top.fail("species", "must be a non-empty array of names");
+    std::set<std::string> uniq;
+    for (size_t i = 0; i < sp.size(); ++i) {
+        if (!sp[i].is_string() || sp[i].get<std::string>().empty())
+            top.fail("species[" + std::to_string(i) + "]", "must be a non-empty string");
+        if (!uniq.insert(sp[i].get<std::string>()).second)
+            top.fail("species[" + std::to_string(i) + "]", "duplicate species '" + sp[i].get<std::string>() + "'");
+        m.species.push_back(sp[i].get<std::string>());
     }
-    if (top.has("plugin_paths")) {
-        const auto& pp = top.at("plugin_paths");
-        if (!pp.is_array()) top.fail("plugin_paths", "must be an array of directories");
-        for (size_t i = 0; i < pp.size(); ++i) {
-            if (!pp[i].is_string()) top.fail("plugin_paths[" + std::to_string(i) + "]", "must be a string");
-            m.plugin_paths.push_back(resolve(m.directory, pp[i].get<std::string>()));
-        }
-    }
+}
 
+void parse_plugin_paths(Reader& top, Manifest& m) {
+    if (!top.has("plugin_paths")) return;
+    const auto& pp = top.at("plugin_paths");
+    if (!pp.is_array()) top.fail("plugin_paths", "must be an array of directories");
+    for (size_t i = 0; i < pp.size(); ++i) {
+        if (!pp[i].is_string()) top.fail("plugin_paths[" + std::to_string(i) + "]", "must be a string");
+        m.plugin_paths.push_back(resolve(m.directory, pp[i].get<std::string>()));
+    }
+}
+
+void parse_data(Reader& top, const std::string& path, Manifest& m) {
     top.require("data");
-    {
-        Reader d(top.at("data"), path, "data");
-        m.train_file = existing_file(d, "train", m.directory, true);
-        m.validation_file = existing_file(d, "validation", m.directory, false);
-        m.test_file = existing_file(d, "test", m.directory, false);
-        d.finish();
-    }
+    Reader d(top.at("data"), path, "data");
+    m.train_file = existing_file(d, "train", m.directory, true);
+    m.validation_file = existing_file(d, "validation", m.directory, false);
+    m.test_file = existing_file(d, "test", m.directory, false);
+    d.finish();
+}
 
-    top.require("model");
-    parse_model(top.at("model"), path, m);
-    if (top.has("radial")) {
-        Reader ra(top.at("radial"), path, "radial");
-        m.radial.plugin = ra.str("plugin", "radial-full");
-        m.radial.options = ra.object("options");
-        for (const char* k : {"n_species", "n_funcs", "n_basis"})
-            if (m.radial.options.contains(k))
-                throw InputError(path + ": radial.options." + k + ": is set by mtpc from the model, remove it");
-        m.radial.init = ra.str("init", "random");
-        m.radial.init_scale = ra.num("init_scale", 0.0);
-        if (!(m.radial.init_scale >= 0)) ra.fail("init_scale", "must be non-negative (0 = automatic)");
-        if (m.radial.init != "random" && m.radial.init != "compress")
-            ra.fail("init", "must be \"random\" or \"compress\"");
-        if (m.radial.init == "compress" && m.model.init_from.empty())
-            ra.fail("init", "\"compress\" needs model.init_from (a trained potential to compress)");
-        ra.finish();
-    }
+/// After parse_model: "compress" needs model.init_from.
+void parse_radial(const json& doc, const std::string& path, Manifest& m) {
+    Reader ra(doc, path, "radial");
+    m.radial.plugin = ra.str("plugin", "radial-full");
+    m.radial.options = ra.object("options");
+    for (const char* k : {"n_species", "n_funcs", "n_basis"})
+        if (m.radial.options.contains(k))
+            throw InputError(path + ": radial.options." + k + ": is set by mtpc from the model, remove it");
+    m.radial.init = ra.str("init", "random");
+    m.radial.init_scale = ra.num("init_scale", 0.0);
+    if (!(m.radial.init_scale >= 0)) ra.fail("init_scale", "must be non-negative (0 = automatic)");
+    if (m.radial.init != "random" && m.radial.init != "compress")
+        ra.fail("init", "must be \"random\" or \"compress\"");
+    if (m.radial.init == "compress" && m.model.init_from.empty())
+        ra.fail("init", "\"compress\" needs model.init_from (a trained potential to compress)");
+    ra.finish();
+}
 
-    if (top.has("loss")) parse_loss(top.at("loss"), path, m.loss);
-    if (top.has("convergence")) m.convergence = parse_convergence(top.at("convergence"), path);
+void parse_steps(Reader& top, const std::string& path, Manifest& m) {
     top.require("steps");
-    {
-        const auto& st = top.at("steps");
-        if (!st.is_array() || st.empty()) top.fail("steps", "must be a non-empty array of optimisation steps");
-        for (size_t i = 0; i < st.size(); ++i) {
-            Reader s(st[i], path, "steps[" + std::to_string(i) + "]");
-            StepSpec spec;
-            spec.optimizer = s.str("optimizer", "", true);
-            if (spec.optimizer.empty()) s.fail("optimizer", "must not be empty");
-            spec.options = s.object("options");
-            s.finish();
-            m.steps.push_back(std::move(spec));
-        }
+    const auto& st = top.at("steps");
+    if (!st.is_array() || st.empty()) top.fail("steps", "must be a non-empty array of optimisation steps");
+    for (size_t i = 0; i < st.size(); ++i) {
+        Reader s(st[i], path, "steps[" + std::to_string(i) + "]");
+        StepSpec spec;
+        spec.optimizer = s.str("optimizer", "", true);
+        if (spec.optimizer.empty()) s.fail("optimizer", "must not be empty");
+        spec.options = s.object("options");
+        s.finish();
+        m.steps.push_back(std::move(spec));
     }
+}
 
-    if (top.has("seeds")) {
-        const auto& se = top.at("seeds");
-        if (!se.is_array() || se.empty()) top.fail("seeds", "must be a non-empty array of non-negative integers");
-        m.seeds.clear();
-        for (size_t i = 0; i < se.size(); ++i) {
-            if (!se[i].is_number_unsigned()) top.fail("seeds[" + std::to_string(i) + "]", "must be a non-negative integer");
-            m.seeds.push_back(se[i].get<std::uint64_t>());
-        }
+void parse_seeds(Reader& top, Manifest& m) {
+    if (!top.has("seeds")) return;
+    const auto& se = top.at("seeds");
+    if (!se.is_array() || se.empty()) top.fail("seeds", "must be a non-empty array of non-negative integers");
+    m.seeds.clear();
+    for (size_t i = 0; i < se.size(); ++i) {
+        if (!se[i].is_number_unsigned()) top.fail("seeds[" + std::to_string(i) + "]", "must be a non-negative integer");
+        m.seeds.push_back(se[i].get<std::uint64_t>());
     }
+}
 
+/// "variants" (named sets of dotted-path changes) and "sweep" (one path, several values): both
+/// become variants, whose names must be usable as directory names.
+void parse_variants(Reader& top, const std::string& path, Manifest& m) {
     if (top.has("variants")) {
         const auto& va = top.at("variants");
         if (!va.is_array()) top.fail("variants", "must be an array of {name, set}");
@@ -330,41 +325,69 @@ Manifest parse_manifest(const json& doc, const std::string& path) {
         for (const auto& v : vals) m.variants.push_back({directory_name(param + "=" + v.dump()), json{{param, v}}});
     }
     check_variant_names(m.variants, path);
+}
 
-    m.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
-    {
-        const json out_doc = top.has("output") ? top.at("output") : json::object();  // outlives the Reader
-        Reader out(out_doc, path, "output");
-        m.output_directory = resolve(m.directory, out.str("directory", "mtpc-out"));
-        m.write_potential = out.boolean("potential", true);
-        m.validate_every = static_cast<int>(out.integer("validate_every", 50, 0, 1000000));
-        out.finish();
-    }
-    if (top.has("select")) {
-        m.selection = parse_selection(top.at("select"), path);
-        if (m.validation_file.empty())
-            throw InputError(path + ": select: needs data.validation (the rule compares validation losses)");
-        if (!m.write_potential) throw InputError(path + ": select: needs output.potential (it exports a potential)");
-        if (m.selection.rule == SelectionOptions::Rule::kTolerance) {
-            bool found = false;
-            for (const auto& v : m.variants) found = found || v.name == m.selection.reference;
-            if (!found)
-                throw InputError(path + ": select.reference: no variant named '" + m.selection.reference + "'");
-        }
-    }
-    top.finish();
+void parse_output(Reader& top, const std::string& path, Manifest& m) {
+    const json out_doc = top.has("output") ? top.at("output") : json::object();  // outlives the Reader
+    Reader out(out_doc, path, "output");
+    m.output_directory = resolve(m.directory, out.str("directory", "mtpc-out"));
+    m.write_potential = out.boolean("potential", true);
+    m.validate_every = static_cast<int>(out.integer("validate_every", 50, 0, 1000000));
+    out.finish();
+}
 
-    // Every variant must itself be a valid manifest: check them all now, not halfway through.
+/// After the data, variants and output: the rule needs validation data, a potential to export
+/// and, for a tolerance, an existing reference variant.
+void parse_select(const json& doc, const std::string& path, Manifest& m) {
+    m.selection = parse_selection(doc, path);
+    if (m.validation_file.empty())
+        throw InputError(path + ": select: needs data.validation (the rule compares validation losses)");
+    if (!m.write_potential) throw InputError(path + ": select: needs output.potential (it exports a potential)");
+    if (m.selection.rule == SelectionOptions::Rule::kTolerance) {
+        bool found = false;
+        for (const auto& v : m.variants) found = found || v.name == m.selection.reference;
+        if (!found) throw InputError(path + ": select.reference: no variant named '" + m.selection.reference + "'");
+    }
+}
+
+/// Every variant must itself be a valid manifest: check them all now, not halfway through.
+void check_variants_apply(const Manifest& m) {
     for (size_t i = 0; i < m.variants.size(); ++i) {
         for (auto it = m.variants[i].set.begin(); it != m.variants[i].set.end(); ++it) {
             if (split_dotted(it.key()).empty())
-                throw InputError(path + ": variants[" + std::to_string(i) + "].set: bad path '" + it.key() + "'");
+                throw InputError(m.path + ": variants[" + std::to_string(i) + "].set: bad path '" + it.key() + "'");
             if (it.key() == "output" || it.key().rfind("output.directory", 0) == 0)
-                throw InputError(path + ": variants[" + std::to_string(i) + "].set: '" + it.key() +
+                throw InputError(m.path + ": variants[" + std::to_string(i) + "].set: '" + it.key() +
                                  "' cannot vary: every variant writes to output.directory/<variant name>");
         }
         (void)apply_variant(m, m.variants[i]);
     }
+}
+
+}  // namespace
+
+Manifest parse_manifest(const json& doc, const std::string& path) {
+    Manifest m;
+    m.path = path;
+    m.raw = doc;
+    m.directory = fs::absolute(fs::path(path)).parent_path().string();
+    Reader top(doc, path, "");
+    parse_species(top, m);
+    parse_plugin_paths(top, m);
+    parse_data(top, path, m);
+    top.require("model");
+    parse_model(top.at("model"), path, m);
+    if (top.has("radial")) parse_radial(top.at("radial"), path, m);
+    if (top.has("loss")) parse_loss(top.at("loss"), path, m.loss);
+    if (top.has("convergence")) m.convergence = parse_convergence(top.at("convergence"), path);
+    parse_steps(top, path, m);
+    parse_seeds(top, m);
+    parse_variants(top, path, m);
+    m.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
+    parse_output(top, path, m);
+    if (top.has("select")) parse_select(top.at("select"), path, m);
+    top.finish();
+    check_variants_apply(m);
     return m;
 }
 
