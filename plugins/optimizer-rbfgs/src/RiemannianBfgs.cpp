@@ -89,6 +89,112 @@ sdk::Matrix block_diagonal(Eigen::Index p, const sdk::Matrix& K) {
     return T;
 }
 
+/// What one minimize() call carries from iteration to iteration: the iterate on R^p × M_r, its
+/// tangent frame and Riemannian gradient, θ of the iterate in the caller's parameterization, and
+/// the inverse-Hessian approximation H on the product tangent space.
+struct Run {
+    Run(sdk::Objective& objective_in, const sdk::RadialParameterization& param_in, const FixedRankManifold& manifold_in,
+        int euclidean_size, bool factor_metric_in, bool scale_initial_hessian, sdk::Vector theta_in)
+        : objective(objective_in), param(param_in), manifold(manifold_in), p(euclidean_size),
+          d(manifold_in.dimension()), factor_metric(factor_metric_in), theta(std::move(theta_in)),
+          H(scale_initial_hessian) {}
+
+    sdk::Objective& objective;
+    const sdk::RadialParameterization& param;
+    const FixedRankManifold& manifold;
+    const int p, d;             ///< Euclidean block size; manifold dimension r(m + n − r)
+    const bool factor_metric;   ///< H₀ of the radial block: balanced-factor metric (else identity)
+    int evaluations = 0;
+    Iterate current;
+    std::optional<TangentFrame> frame;  ///< tangent coordinates at `current`
+    sdk::Vector g;                      ///< Riemannian gradient at `current`, in those coordinates
+    sdk::Vector theta;                  ///< θ of `current`
+    lowrank::InverseBfgs H;
+    double previous_decrease = 0;  ///< L_prev − L of the last accepted step (first_trial_step)
+
+    /// H₀ for a fresh segment: I on x; on the radial block I ("euclidean") or the balanced-factor
+    /// metric of the current point ("factor", TangentFrame::factor_metric_weights).
+    void reset_inverse_hessian() {
+        if (!factor_metric) return H.reset(p + d);
+        sdk::Vector diagonal(p + d);
+        diagonal.head(p).setOnes();
+        diagonal.tail(d) = frame->factor_metric_weights(manifold.sigma(current.point.data()));
+        H.reset(diagonal);
+    }
+
+    /// A segment starts from (x, θ) alone -- X = SVD_r(C(θ)), H = H₀ -- exactly as a resumed run
+    /// does, so that every segment start is a restart point in the sense of sdk::ProgressReport.
+    void start_segment(const sdk::Vector& x) {
+        current.x = x;
+        sdk::Vector C(manifold.ambient_size());
+        param.materialize(theta.data(), C.data());
+        current.point.resize(manifold.point_size());
+        manifold.from_ambient(C.data(), current.point.data());
+        evaluate(objective, manifold, current, evaluations);
+        frame.emplace(manifold.frame(current.point.data()));
+        g = tangent_gradient(current, *frame);
+        reset_inverse_hessian();
+    }
+
+    /// −H g, with H reset to H₀ once when that is no descent direction (rounding, transport).
+    sdk::Vector descent_direction(double& slope) {
+        sdk::Vector direction = H.direction(g);
+        slope = g.dot(direction);
+        if (!(slope < 0)) {
+            reset_inverse_hessian();
+            direction = H.direction(g);
+            slope = g.dot(direction);
+        }
+        return direction;
+    }
+
+    /// Moves to `next`, reached by `step` along `direction`.  Restarts (a new segment from next's
+    /// x and θ) when `periodic_restart` or when the tangent spaces are too far apart for T⁻¹ to be
+    /// trusted (then the curvature pair is worthless anyway); otherwise H is transported and
+    /// updated with s = T(step·η), y = grad_new − T(grad_old), both in the new tangent coordinates.
+    /// Returns whether it restarted.
+    bool move_to(Iterate next, const sdk::Vector& direction, double step, bool periodic_restart,
+                 lowrank::InverseBfgs::Transport transport) {
+        TangentFrame next_frame = manifold.frame(next.point.data());
+        const sdk::Matrix K = TangentFrame::transport_matrix(*frame, next_frame);
+        const sdk::Vector g_next = tangent_gradient(next, next_frame);
+        previous_decrease = current.loss - next.loss;
+        const Eigen::PartialPivLU<sdk::Matrix> lu(K);
+        theta.resize(param.num_parameters());
+        if (!(lu.rcond() > 1e-10) || periodic_restart) {
+            param.initialize_from(next.radial.data(), theta.data());
+            start_segment(next.x);
+            return true;
+        }
+        sdk::Vector s(p + d), y(p + d);
+        s.head(p) = step * direction.head(p);
+        s.tail(d) = step * (K * direction.tail(d));
+        y.head(p) = g_next.head(p) - g.head(p);
+        y.tail(d) = g_next.tail(d) - K * g.tail(d);
+        H.transport(block_diagonal(p, K), block_diagonal(p, lu.inverse()), transport);
+        H.update(s, y);
+        current = std::move(next);
+        frame.emplace(std::move(next_frame));
+        g = g_next;
+        param.initialize_from(current.radial.data(), theta.data());
+        return false;
+    }
+
+    sdk::ProgressReport report(int iteration, double step, int rank, bool restart_point) const {
+        sdk::ProgressReport progress;
+        progress.iteration = iteration;
+        progress.evaluations = evaluations;
+        progress.loss = current.loss;
+        progress.gradient_norm = g.norm();
+        progress.step = step;
+        progress.rank = rank;
+        progress.restart_point = restart_point;
+        progress.x = current.x.data();
+        progress.theta = theta.data();
+        return progress;
+    }
+};
+
 }  // namespace
 
 RiemannianBfgs::RiemannianBfgs(const std::string& options_json) {
@@ -120,61 +226,33 @@ std::string RiemannianBfgs::options_json() const {
     return j.dump();
 }
 
-void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
-                              sdk::OptimizerState& state) {
-    const sdk::RadialShape shape = objective.radial_shape();
-    const int p = objective.euclidean_size();
-    lowrank::check_start(kName, objective, param, state);
+int RiemannianBfgs::checked_rank(const sdk::RadialShape& shape, const sdk::RadialParameterization& param) const {
     const int rank = rank_ > 0 ? rank_ : lowrank::rank_in_options(param.options_json());
     if (rank < 1)
         throw std::invalid_argument(std::string(kName) + ": option 'rank' is required (the parameterization has no rank)");
     if (rank > std::min(shape.rows(), shape.cols()))
         throw std::invalid_argument(std::string(kName) + ": rank " + std::to_string(rank) + " exceeds min(" +
                                     std::to_string(shape.rows()) + ", " + std::to_string(shape.cols()) + ")");
+    return rank;
+}
 
+void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
+                              sdk::OptimizerState& state) {
+    const sdk::RadialShape shape = objective.radial_shape();
+    lowrank::check_start(kName, objective, param, state);
+    const int rank = checked_rank(shape, param);
     const FixedRankManifold manifold(shape.rows(), shape.cols(), rank);
-    const int d = manifold.dimension();
-    int evaluations = 0;
     const lowrank::LineSearchSettings line_settings = settings_.line_search_settings();
-
-    Iterate current;
-    std::optional<TangentFrame> frame;
-    sdk::Vector g;
-    sdk::Vector theta = state.theta;  // θ of `current` in the caller's parameterization
-    lowrank::InverseBfgs H(settings_.scale_initial_hessian);
-    double previous_decrease = 0;  // L_prev − L of the last accepted step (first_trial_step)
-
-    // H₀ for a fresh segment: I on x; on the radial block I ("euclidean") or the balanced-factor
-    // metric of the current point ("factor", TangentFrame::factor_metric_weights).
-    const auto reset_inverse_hessian = [&]() {
-        if (!factor_metric_) return H.reset(p + d);
-        sdk::Vector diagonal(p + d);
-        diagonal.head(p).setOnes();
-        diagonal.tail(d) = frame->factor_metric_weights(manifold.sigma(current.point.data()));
-        H.reset(diagonal);
-    };
-
-    // A segment starts from (x, θ) alone -- X = SVD_r(C(θ)), H = H₀ -- exactly as a resumed run
-    // does, so that every segment start is a restart point in the sense of sdk::ProgressReport.
-    const auto start_segment = [&](const sdk::Vector& x) {
-        current.x = x;
-        sdk::Vector C(shape.size());
-        param.materialize(theta.data(), C.data());
-        current.point.resize(manifold.point_size());
-        manifold.from_ambient(C.data(), current.point.data());
-        evaluate(objective, manifold, current, evaluations);
-        frame.emplace(manifold.frame(current.point.data()));
-        g = tangent_gradient(current, *frame);
-        reset_inverse_hessian();
-    };
-    start_segment(state.x);
+    Run run(objective, param, manifold, objective.euclidean_size(), factor_metric_, settings_.scale_initial_hessian,
+            state.theta);
+    run.start_segment(state.x);
 
     int iteration = state.iterations_done;
     state.converged = false;
     state.interrupted = false;
     state.message.clear();
     while (true) {
-        const double g_norm = g.norm();
+        const double g_norm = run.g.norm();
         if (g_norm <= settings_.gradient_tolerance) {
             state.converged = true;
             state.message = "Riemannian gradient norm below gradient_tolerance";
@@ -185,94 +263,50 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
             break;
         }
 
-        sdk::Vector direction = H.direction(g);
-        double slope = g.dot(direction);
-        if (!(slope < 0)) {  // H lost positive definiteness (rounding, transport): restart it
-            reset_inverse_hessian();
-            direction = H.direction(g);
-            slope = g.dot(direction);
-        }
+        double slope = 0;
+        const sdk::Vector direction = run.descent_direction(slope);
         const double first_trial =
-            lowrank::first_trial_step(settings_.initial_step, H.is_fresh(), g_norm, previous_decrease, slope);
-        const sdk::Vector direction_x = direction.head(p);
+            lowrank::first_trial_step(settings_.initial_step, run.H.is_fresh(), g_norm, run.previous_decrease, slope);
+        const sdk::Vector direction_x = direction.head(run.p);
         sdk::Vector direction_radial(manifold.ambient_size());
-        frame->to_ambient(direction.tail(d), direction_radial.data());
+        run.frame->to_ambient(direction.tail(run.d), direction_radial.data());
 
-        RetractionCurve curve(objective, manifold, current, direction_x, direction_radial, evaluations);
+        RetractionCurve curve(objective, manifold, run.current, direction_x, direction_radial, run.evaluations);
         const lowrank::LineSearchResult found =
-            lowrank::search_line(curve, {current.loss, slope}, first_trial, line_settings);
+            lowrank::search_line(curve, {run.current.loss, slope}, first_trial, line_settings);
         if (!found.decreased) {
-            if (!H.is_fresh()) {  // the quasi-Newton direction failed: retry with a fresh H₀ once
-                reset_inverse_hessian();
+            if (!run.H.is_fresh()) {  // the quasi-Newton direction failed: retry with a fresh H₀ once
+                run.reset_inverse_hessian();
                 continue;
             }
             state.message = "line search found no decrease along the negative gradient (loss flat to rounding)";
             break;
         }
 
-        Iterate next = curve.kept();
-        TangentFrame next_frame = manifold.frame(next.point.data());
-        const sdk::Matrix K = TangentFrame::transport_matrix(*frame, next_frame);
-        const sdk::Vector g_next = tangent_gradient(next, next_frame);
-
-        // s = T(t η), y = grad_new − T(grad_old), both in the new tangent coordinates.
-        sdk::Vector s(p + d), y(p + d);
-        s.head(p) = found.step * direction_x;
-        s.tail(d) = found.step * (K * direction.tail(d));
-        y.head(p) = g_next.head(p) - g.head(p);
-        y.tail(d) = g_next.tail(d) - K * g.tail(d);
-
-        const double previous_loss = current.loss;
-        previous_decrease = previous_loss - next.loss;
+        const double previous_loss = run.current.loss;
         ++iteration;
-        const Eigen::PartialPivLU<sdk::Matrix> lu(K);
-        // A restart (new segment) when asked for periodically, or when the tangent spaces are too
-        // far apart for T⁻¹ to be trusted (then the curvature pairs are worthless anyway).
-        const bool restart = !(lu.rcond() > 1e-10) ||
-                             (restart_every_ > 0 && (iteration - state.iterations_done) % restart_every_ == 0);
-        if (restart) {
-            theta.resize(param.num_parameters());
-            param.initialize_from(next.radial.data(), theta.data());
-            start_segment(next.x);
-        } else {
-            H.transport(block_diagonal(p, K), block_diagonal(p, lu.inverse()), transport_);
-            H.update(s, y);
-            current = std::move(next);
-            frame.emplace(std::move(next_frame));
-            g = g_next;
-            theta.resize(param.num_parameters());
-            param.initialize_from(current.radial.data(), theta.data());
-        }
-
-        sdk::ProgressReport progress;
-        progress.iteration = iteration;
-        progress.evaluations = evaluations;
-        progress.loss = current.loss;
-        progress.gradient_norm = g.norm();
-        progress.step = found.step;
-        progress.rank = rank;
-        progress.restart_point = restart;
-        progress.x = current.x.data();
-        progress.theta = theta.data();
-        if (!objective.report(progress)) {
+        const bool periodic_restart = restart_every_ > 0 && (iteration - state.iterations_done) % restart_every_ == 0;
+        const bool restarted = run.move_to(curve.kept(), direction, found.step, periodic_restart, transport_);
+        if (!objective.report(run.report(iteration, found.step, rank, restarted))) {
             state.interrupted = true;
             state.message = "stopped on request";
             break;
         }
-        if (std::abs(previous_loss - current.loss) <= settings_.function_tolerance * std::max(1.0, std::abs(current.loss))) {
+        if (std::abs(previous_loss - run.current.loss) <=
+            settings_.function_tolerance * std::max(1.0, std::abs(run.current.loss))) {
             state.converged = true;
             state.message = "loss change below function_tolerance";
             break;
         }
     }
 
-    state.x = current.x;
-    state.radial = current.radial;
+    state.x = run.current.x;
+    state.radial = run.current.radial;
     state.theta.resize(param.num_parameters());
     param.initialize_from(state.radial.data(), state.theta.data());
     state.new_parameterization_options.clear();
     state.iterations_done = iteration;
-    state.evaluations = evaluations;
+    state.evaluations = run.evaluations;
 }
 
 }  // namespace mtpc::rbfgs

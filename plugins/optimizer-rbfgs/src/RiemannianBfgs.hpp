@@ -56,6 +56,9 @@ public:
                   sdk::OptimizerState& state) override;
 
 private:
+    /// The option's rank, else the parameterization's; checked against min(m, n).
+    int checked_rank(const sdk::RadialShape& shape, const sdk::RadialParameterization& param) const;
+
     lowrank::OptimizerSettings settings_;
     int rank_ = 0;           ///< 0: take the parameterization's rank
     int restart_every_ = 0;  ///< 0: no periodic restarts
