@@ -39,6 +39,7 @@ import csv
 import json
 import math
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -292,7 +293,10 @@ def rank_of(run_dir):
 
 def summarize(groups):
     rows = []
-    for (data, level, method, variant), runs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], METHODS.index(kv[0][2]), kv[0][3])):
+    def order(kv):  # data, level, method as listed in METHODS, then ranks numerically (r=2 before r=10)
+        data, level, method, variant = kv[0]
+        return data, level, METHODS.index(method), [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", variant)]
+    for (data, level, method, variant), runs in sorted(groups.items(), key=order):
         first = runs[0][1]
         counts = first.get("counts", {})
         full = counts.get("radial_full", 0)
