@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,22 @@ inline nlohmann::json teacher_manifest(const std::filesystem::path& data_dir, co
             {"steps", {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", max_iterations}}}}}},
             {"threads", 1},
             {"output", {{"directory", out_dir.string()}}}};
+}
+
+/// teacher_manifest with two compressed variants, MF rank 2 named `mf_variant` and TT ranks
+/// (2, 2, 2) named `tt_variant`, seed 3 and no periodic validation: a short fit that gives both
+/// low-rank parameterizations a non-trivial θ, for tests of what is done with a trained one.
+inline nlohmann::json teacher_mf_tt_manifest(const std::filesystem::path& data_dir, const std::filesystem::path& out_dir,
+                                             int max_iterations, const std::string& mf_variant,
+                                             const std::string& tt_variant) {
+    nlohmann::json m = teacher_manifest(data_dir, out_dir, max_iterations);
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    m["variants"] = {{{"name", mf_variant}, {"set", nlohmann::json::object()}},
+                     {{"name", tt_variant},
+                      {"set", {{"radial", {{"plugin", "radial-tt"}, {"options", {{"ranks", {2, 2, 2}}}}}}}}}};
+    m["seeds"] = {3};
+    m["output"]["validate_every"] = 0;
+    return m;
 }
 
 }  // namespace mtpc::test

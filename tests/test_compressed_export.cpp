@@ -46,13 +46,8 @@ protected:
         fs::create_directories(dir_);
         mtpc::test::write_teacher_data_set(dir_, /*seed=*/7, /*n_train=*/10, /*n_valid=*/5);
 
-        json manifest = mtpc::test::teacher_manifest(dir_, dir_ / "runs", /*max_iterations=*/25);
-        manifest["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
-        manifest["variants"] = {{{"name", "radial-mf"}, {"set", json::object()}},
-                                {{"name", "radial-tt"},
-                                 {"set", {{"radial", {{"plugin", "radial-tt"}, {"options", {{"ranks", {2, 2, 2}}}}}}}}}};
-        manifest["seeds"] = {3};
-        manifest["output"]["validate_every"] = 0;
+        const json manifest =
+            mtpc::test::teacher_mf_tt_manifest(dir_, dir_ / "runs", /*max_iterations=*/25, "radial-mf", "radial-tt");
         const std::string path = (dir_ / "export.json").string();
         std::ofstream(path) << manifest.dump(1);
         mtpc::TrainOptions options;

@@ -429,13 +429,7 @@ TEST_F(KimLammps, CompressedPotentials) {
     const fs::path dir = case_dir("train");
     fs::create_directories(dir);
     mtpc::test::write_teacher_data_set(dir, /*seed=*/7, /*n_train=*/10, /*n_valid=*/5);
-    json manifest = mtpc::test::teacher_manifest(dir, dir / "runs", /*max_iterations=*/25);
-    manifest["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
-    manifest["variants"] = {{{"name", "mf"}, {"set", json::object()}},
-                            {{"name", "tt"},
-                             {"set", {{"radial", {{"plugin", "radial-tt"}, {"options", {{"ranks", {2, 2, 2}}}}}}}}}};
-    manifest["seeds"] = {3};
-    manifest["output"]["validate_every"] = 0;
+    const json manifest = mtpc::test::teacher_mf_tt_manifest(dir, dir / "runs", /*max_iterations=*/25, "mf", "tt");
     std::ofstream(dir / "fit.json") << manifest.dump(1);
     const CommandResult train = run_command(quote(MTPC_EXE) + " train " + quote((dir / "fit.json").string()));
     ASSERT_EQ(train.status, 0) << train.out;

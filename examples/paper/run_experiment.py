@@ -198,9 +198,9 @@ def run_job(args, job):
     data, level, method, ranks, part = job
     if method in FINE_TUNED:  # one manifest per seed: each starts from its own seed's base
         for seed in args.seeds:
-            if not os.path.isfile(base_potential(args, data, level, seed)):
-                sys.exit("%s needs the base fit first: %s is absent (run --method base)"
-                         % (method, base_potential(args, data, level, seed)))
+            base = base_potential(args, data, level, seed)
+            if not os.path.isfile(base):
+                sys.exit("%s needs the base fit first: %s is absent (run --method base)" % (method, base))
             run_manifest(args, job, seed)
     else:
         run_manifest(args, job, None)

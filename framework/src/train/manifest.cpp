@@ -221,7 +221,6 @@ void check_variant_names(const std::vector<VariantSpec>& variants, const std::st
     }
 }
 
-
 void parse_species(Reader& top, Manifest& m) {
     top.require("species");
     const auto& sp = top.at("species");

@@ -157,7 +157,6 @@ struct Run {
                  lowrank::InverseBfgs::Transport transport) {
         TangentFrame next_frame = manifold.frame(next.point.data());
         const sdk::Matrix K = TangentFrame::transport_matrix(*frame, next_frame);
-        const sdk::Vector g_next = tangent_gradient(next, next_frame);
         previous_decrease = current.loss - next.loss;
         const Eigen::PartialPivLU<sdk::Matrix> lu(K);
         theta.resize(param.num_parameters());
@@ -166,6 +165,7 @@ struct Run {
             start_segment(next.x);
             return true;
         }
+        const sdk::Vector g_next = tangent_gradient(next, next_frame);
         sdk::Vector s(p + d), y(p + d);
         s.head(p) = step * direction.head(p);
         s.tail(d) = step * (K * direction.tail(d));
