@@ -119,96 +119,54 @@ private:
     Iterate trial_, kept_;
 };
 
-}  // namespace
+/// The state of one minimize() call and its phases: the start, a BFGS step, a rank augmentation,
+/// the result.  Every field is what the loop of Algorithm 1 carries from one step to the next.
+struct Run {
+    Run(sdk::Objective& objective_in, const sdk::RadialParameterization& param_in,
+        const lowrank::OptimizerSettings& settings_in, const AugmentationSchedule& schedule_in, int param_rank_in,
+        int rank_max_in)
+        : objective(objective_in), param(param_in), settings(settings_in), schedule(schedule_in),
+          line_settings(settings_in.line_search_settings()), p(objective_in.euclidean_size()),
+          m(objective_in.radial_shape().rows()), n(objective_in.radial_shape().cols()), param_rank(param_rank_in),
+          rank_max(rank_max_in), H(settings_in.scale_initial_hessian) {}
 
-RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
-    plugin_common::Options opt(kName, options_json);
-    opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
-                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian", "augment_hessian",
-                    "line_search", "iteration_count", "augmentation_split"});
-    settings_ = lowrank::OptimizerSettings::parse(opt, kName);
-    rank_min_ = opt.get_int("rank_min", 1, 0);
-    rank_max_ = opt.get_int("rank_max", 1, 0);
-    augment_every_ = opt.get_int("augment_every", 1, augment_every_);
-    rank_step_ = opt.get_int("rank_step", 1, rank_step_);
-    const std::string augment_hessian = opt.get_string("augment_hessian", "keep");
-    if (augment_hessian != "keep" && augment_hessian != "reset")
-        throw std::invalid_argument(std::string(kName) + ": option 'augment_hessian' must be \"keep\" or \"reset\"");
-    keep_curvature_ = augment_hessian == "keep";
-    const std::string count = opt.get_string("iteration_count", "all_steps");
-    if (count != "all_steps" && count != "bfgs_steps")
-        throw std::invalid_argument(std::string(kName) + ": option 'iteration_count' must be \"all_steps\" or \"bfgs_steps\"");
-    count_bfgs_steps_only_ = count == "bfgs_steps";
-    const std::string split = opt.get_string("augmentation_split", "balanced");
-    if (split != "balanced" && split != "paper")
-        throw std::invalid_argument(std::string(kName) + ": option 'augmentation_split' must be \"balanced\" or \"paper\"");
-    split_ = split == "paper" ? AugmentationSplit::kPaper : AugmentationSplit::kBalanced;
-    if (rank_min_ > 0 && rank_max_ > 0 && rank_min_ > rank_max_)
-        throw std::invalid_argument(std::string(kName) + ": option 'rank_min' exceeds 'rank_max'");
-}
-
-std::string RankAugmentingBfgs::options_json() const {
-    nlohmann::json j = settings_.to_json();
-    if (rank_min_ > 0) j["rank_min"] = rank_min_;
-    if (rank_max_ > 0) j["rank_max"] = rank_max_;
-    j["augment_every"] = augment_every_;
-    j["rank_step"] = rank_step_;
-    j["augment_hessian"] = keep_curvature_ ? "keep" : "reset";
-    j["iteration_count"] = count_bfgs_steps_only_ ? "bfgs_steps" : "all_steps";
-    j["augmentation_split"] = split_ == AugmentationSplit::kPaper ? "paper" : "balanced";
-    return j.dump();
-}
-
-bool RankAugmentingBfgs::augmentation_due(int steps_at_rank, int bfgs_steps, int last_augmented_at) const {
-    if (count_bfgs_steps_only_)  // Algorithm 1: "if k mod s = 0", once per k
-        return bfgs_steps > last_augmented_at && bfgs_steps % augment_every_ == 0;
-    return steps_at_rank >= augment_every_;
-}
-
-void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
-                                  sdk::OptimizerState& state) {
-    const sdk::RadialShape shape = objective.radial_shape();
-    const int p = objective.euclidean_size();
-    const int m = shape.rows(), n = shape.cols(), full_rank = std::min(m, n);
-    lowrank::check_start(kName, objective, param, state);
-    const int param_rank = lowrank::rank_in_options(param.options_json());
-    const int rank_min = rank_min_ > 0 ? rank_min_ : std::max(param_rank, 1);
-    const int rank_max = rank_max_ > 0 ? rank_max_ : full_rank;
-    if (rank_max > full_rank || rank_min > rank_max)
-        throw std::invalid_argument(std::string(kName) + ": need rank_min (" + std::to_string(rank_min) +
-                                    ") <= rank_max (" + std::to_string(rank_max) + ") <= min(m, n) = " +
-                                    std::to_string(full_rank));
-
+    sdk::Objective& objective;
+    const sdk::RadialParameterization& param;
+    const lowrank::OptimizerSettings& settings;
+    const AugmentationSchedule& schedule;
+    const lowrank::LineSearchSettings line_settings;
+    const int p, m, n;       ///< Euclidean size; Ĉ is m × n
+    const int param_rank;    ///< the parameterization's "rank" (0: none)
+    const int rank_max;
+    int rank = 0;
     int evaluations = 0;
     Iterate current;
-    current.x = state.x;
-    {
-        // Start: the balanced factors of SVD_{rank_min}(C(θ)), as radial-mf's initialize_from.
-        sdk::Vector C(shape.size());
+    lowrank::InverseBfgs H;
+    double previous_decrease = 0;  ///< L_prev − L of the last accepted BFGS step (first_trial_step)
+    sdk::Vector theta;             ///< θ for reports while the rank is still the parameterization's
+    int iteration = 0;
+    int steps_at_rank = 0;      ///< BFGS steps since the last augmentation ("all_steps")
+    int bfgs_steps = 0;         ///< BFGS steps of this run, Algorithm 1's k ("bfgs_steps")
+    int last_augmented_at = 0;  ///< the k of the last augmentation ("bfgs_steps")
+    bool interrupted = false;
+
+    /// Start: the balanced factors of SVD_{rank_min}(C(θ)), as radial-mf's initialize_from.
+    void start(const sdk::OptimizerState& state, int rank_min) {
+        sdk::Vector C(static_cast<Eigen::Index>(m) * n);
         param.materialize(state.theta.data(), C.data());
         const lowrank::TruncatedSvd svd = lowrank::truncated_svd(sdk::ConstReshapedRadial(C.data(), m, n), rank_min);
         const sdk::Vector root = svd.sigma.cwiseSqrt();
+        current.x = state.x;
         current.U = svd.U * root.asDiagonal();
         current.V = svd.V * root.asDiagonal();
+        evaluate(objective, current, evaluations);
+        rank = rank_min;
+        H.reset(p + rank * (m + n));
+        iteration = state.iterations_done;
     }
-    evaluate(objective, current, evaluations);
-    int rank = rank_min;
 
-    lowrank::InverseBfgs H(settings_.scale_initial_hessian);
-    double previous_decrease = 0;  // L_prev − L of the last accepted BFGS step (first_trial_step)
-    H.reset(p + rank * (m + n));
-    const lowrank::LineSearchSettings line_settings = settings_.line_search_settings();
-
-    sdk::Vector theta;  // θ for reports while the rank is still the parameterization's
-    int iteration = state.iterations_done;
-    int steps_at_rank = 0;      // BFGS steps since the last augmentation ("all_steps")
-    int bfgs_steps = 0;         // BFGS steps of this run, Algorithm 1's k ("bfgs_steps")
-    int last_augmented_at = 0;  // the k of the last augmentation ("bfgs_steps")
-    state.converged = false;
-    state.interrupted = false;
-    state.message.clear();
-
-    const auto report = [&](double step) {
+    /// Reports the current iterate; false when the host asks to stop (then `interrupted`).
+    bool report(double step) {
         sdk::ProgressReport progress;
         progress.iteration = iteration;
         progress.evaluations = evaluations;
@@ -222,122 +180,192 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
             param.initialize_from(current.radial.data(), theta.data());
             progress.theta = theta.data();
         }
-        return objective.report(progress);
-    };
+        if (!objective.report(progress)) interrupted = true;
+        return !interrupted;
+    }
 
-    // One rank augmentation; false when it cannot decrease the loss (G ≈ 0 or no decrease found).
-    const auto augment = [&]() {
-        const int added = std::min(rank_step_, rank_max - rank);
+    /// One rank augmentation; false when it cannot decrease the loss (G ≈ 0 or no decrease found).
+    bool augment() {
+        const int added = std::min(schedule.rank_step, rank_max - rank);
         const lowrank::TruncatedSvd top = lowrank::truncated_svd(current.grad_radial, added);
         const double sigma_squared = top.sigma.squaredNorm();
-        if (!(top.sigma[0] > settings_.gradient_tolerance)) return false;
+        if (!(top.sigma[0] > settings.gradient_tolerance)) return false;
         // The Polyak step L/Σσ² (L ≥ 0 is a sum of squares) sets the scale of h: it is the weak-Wolfe
         // search's first trial, and Algorithm 2's search (which starts at 1) runs in units of it.
-        const double polyak = current.loss > 0 ? current.loss / sigma_squared : settings_.initial_step / top.sigma[0];
+        const double polyak = current.loss > 0 ? current.loss / sigma_squared : settings.initial_step / top.sigma[0];
         const bool wolfe = line_settings.kind == lowrank::LineSearchKind::kWeakWolfe;
         const double unit = wolfe ? 1.0 : polyak;
-        AugmentationLine line(objective, current, top, unit, split_, evaluations);
+        AugmentationLine line(objective, current, top, unit, schedule.split, evaluations);
         const lowrank::LineSearchResult found =
             lowrank::search_line(line, {current.loss, -unit * sigma_squared}, polyak, line_settings);
         if (!found.decreased) return false;
         current = line.kept();
-        // z = [x; vec U; vec V] gains the new columns at the end of vec U and of vec V; H keeps
-        // what it learnt about the old variables (InverseBfgs::embed) unless it is still fresh.
-        if (keep_curvature_ && !H.is_fresh()) {
-            std::vector<int> position(static_cast<std::size_t>(p + rank * (m + n)));
-            for (int k = 0; k < p + rank * m; ++k) position[k] = k;
-            for (int k = 0; k < rank * n; ++k) position[p + rank * m + k] = p + (rank + added) * m + k;
-            H.embed(position, p + (rank + added) * (m + n));
-            rank += added;
-        } else {
-            rank += added;
-            H.reset(p + rank * (m + n));
-        }
+        grow_inverse_hessian(added);
+        rank += added;
         steps_at_rank = 0;
         last_augmented_at = bfgs_steps;
-        if (count_bfgs_steps_only_) return true;  // reported with the next BFGS step
+        if (schedule.count_bfgs_steps_only) return true;  // reported with the next BFGS step
         ++iteration;
-        if (!report(unit * found.step)) state.interrupted = true;
+        report(unit * found.step);
         return true;
-    };
+    }
 
-    while (true) {
-        if (iteration >= settings_.max_iterations) {
+    /// z = [x; vec U; vec V] gains `added` columns at the end of vec U and of vec V; H keeps what it
+    /// learnt about the old variables (InverseBfgs::embed) unless it is still fresh or told not to.
+    void grow_inverse_hessian(int added) {
+        const int grown = p + (rank + added) * (m + n);
+        if (!schedule.keep_curvature || H.is_fresh()) return H.reset(grown);
+        std::vector<int> position(static_cast<std::size_t>(p + rank * (m + n)));
+        for (int k = 0; k < p + rank * m; ++k) position[k] = k;
+        for (int k = 0; k < rank * n; ++k) position[p + rank * m + k] = p + (rank + added) * m + k;
+        H.embed(position, grown);
+    }
+
+    enum class StepOutcome { kStepped, kRetry, kStalled };
+
+    /// One BFGS step along −H g (g = ∇_z L, ‖g‖ = g_norm); kRetry after resetting a stale H,
+    /// kStalled when even steepest descent finds no decrease or the loss no longer changes.
+    StepOutcome bfgs_step(const sdk::Vector& g, double g_norm) {
+        sdk::Vector direction = H.direction(g);
+        double slope = g.dot(direction);
+        if (!(slope < 0)) {
+            H.reset(static_cast<int>(g.size()));
+            direction = -g;
+            slope = -g_norm * g_norm;
+        }
+        const double first_trial =
+            lowrank::first_trial_step(settings.initial_step, H.is_fresh(), g_norm, previous_decrease, slope);
+        StraightLine line(objective, current, direction, evaluations);
+        const lowrank::LineSearchResult found = lowrank::search_line(line, {current.loss, slope}, first_trial, line_settings);
+        if (!found.decreased) {
+            if (H.is_fresh()) return StepOutcome::kStalled;
+            H.reset(static_cast<int>(g.size()));
+            return StepOutcome::kRetry;
+        }
+        const double previous_loss = current.loss;
+        current = line.kept();
+        previous_decrease = previous_loss - current.loss;
+        H.update(found.step * direction, gradient(current) - g);
+        ++iteration;
+        ++steps_at_rank;
+        ++bfgs_steps;
+        if (!report(found.step)) return StepOutcome::kStepped;
+        const bool flat = std::abs(previous_loss - current.loss) <=
+                          settings.function_tolerance * std::max(1.0, std::abs(current.loss));
+        return flat ? StepOutcome::kStalled : StepOutcome::kStepped;
+    }
+
+    /// The result: radial = U Vᵀ, and θ or, when the rank changed, the parameterization's new options.
+    void finish(sdk::OptimizerState& state) const {
+        state.x = current.x;
+        state.radial = Eigen::Map<const sdk::Vector>(current.radial.data(), current.radial.size());
+        if (param_rank > 0 && param_rank != rank) {
+            state.new_parameterization_options = lowrank::options_with_rank(param.options_json(), rank);
+            state.theta.resize(0);
+        } else {
+            state.new_parameterization_options.clear();
+            state.theta.resize(param.num_parameters());
+            param.initialize_from(state.radial.data(), state.theta.data());
+        }
+        state.iterations_done = iteration;
+        state.evaluations = evaluations;
+    }
+};
+
+}  // namespace
+
+bool AugmentationSchedule::due(int steps_at_rank, int bfgs_steps, int last_augmented_at) const {
+    if (count_bfgs_steps_only)  // Algorithm 1: "if k mod s = 0", once per k
+        return bfgs_steps > last_augmented_at && bfgs_steps % augment_every == 0;
+    return steps_at_rank >= augment_every;
+}
+
+RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
+    plugin_common::Options opt(kName, options_json);
+    opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
+                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian", "augment_hessian",
+                    "line_search", "iteration_count", "augmentation_split"});
+    settings_ = lowrank::OptimizerSettings::parse(opt, kName);
+    rank_min_ = opt.get_int("rank_min", 1, 0);
+    rank_max_ = opt.get_int("rank_max", 1, 0);
+    schedule_.augment_every = opt.get_int("augment_every", 1, schedule_.augment_every);
+    schedule_.rank_step = opt.get_int("rank_step", 1, schedule_.rank_step);
+    const std::string augment_hessian = opt.get_string("augment_hessian", "keep");
+    if (augment_hessian != "keep" && augment_hessian != "reset")
+        throw std::invalid_argument(std::string(kName) + ": option 'augment_hessian' must be \"keep\" or \"reset\"");
+    schedule_.keep_curvature = augment_hessian == "keep";
+    const std::string count = opt.get_string("iteration_count", "all_steps");
+    if (count != "all_steps" && count != "bfgs_steps")
+        throw std::invalid_argument(std::string(kName) + ": option 'iteration_count' must be \"all_steps\" or \"bfgs_steps\"");
+    schedule_.count_bfgs_steps_only = count == "bfgs_steps";
+    const std::string split = opt.get_string("augmentation_split", "balanced");
+    if (split != "balanced" && split != "paper")
+        throw std::invalid_argument(std::string(kName) + ": option 'augmentation_split' must be \"balanced\" or \"paper\"");
+    schedule_.split = split == "paper" ? AugmentationSplit::kPaper : AugmentationSplit::kBalanced;
+    if (rank_min_ > 0 && rank_max_ > 0 && rank_min_ > rank_max_)
+        throw std::invalid_argument(std::string(kName) + ": option 'rank_min' exceeds 'rank_max'");
+}
+
+std::string RankAugmentingBfgs::options_json() const {
+    nlohmann::json j = settings_.to_json();
+    if (rank_min_ > 0) j["rank_min"] = rank_min_;
+    if (rank_max_ > 0) j["rank_max"] = rank_max_;
+    j["augment_every"] = schedule_.augment_every;
+    j["rank_step"] = schedule_.rank_step;
+    j["augment_hessian"] = schedule_.keep_curvature ? "keep" : "reset";
+    j["iteration_count"] = schedule_.count_bfgs_steps_only ? "bfgs_steps" : "all_steps";
+    j["augmentation_split"] = schedule_.split == AugmentationSplit::kPaper ? "paper" : "balanced";
+    return j.dump();
+}
+
+std::pair<int, int> RankAugmentingBfgs::checked_ranks(const sdk::RadialShape& shape, int param_rank) const {
+    const int full_rank = std::min(shape.rows(), shape.cols());
+    const int rank_min = rank_min_ > 0 ? rank_min_ : std::max(param_rank, 1);
+    const int rank_max = rank_max_ > 0 ? rank_max_ : full_rank;
+    if (rank_max > full_rank || rank_min > rank_max)
+        throw std::invalid_argument(std::string(kName) + ": need rank_min (" + std::to_string(rank_min) +
+                                    ") <= rank_max (" + std::to_string(rank_max) + ") <= min(m, n) = " +
+                                    std::to_string(full_rank));
+    return {rank_min, rank_max};
+}
+
+void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
+                                  sdk::OptimizerState& state) {
+    lowrank::check_start(kName, objective, param, state);
+    const int param_rank = lowrank::rank_in_options(param.options_json());
+    const auto [rank_min, rank_max] = checked_ranks(objective.radial_shape(), param_rank);
+    Run run(objective, param, settings_, schedule_, param_rank, rank_max);
+    run.start(state, rank_min);
+    state.converged = false;
+    state.message.clear();
+    while (!run.interrupted) {
+        if (run.iteration >= settings_.max_iterations) {
             state.message = "reached max_iterations";
             break;
         }
-        bool stalled = false;  // no more progress at this rank
-        const sdk::Vector g = gradient(current);
+        const sdk::Vector g = gradient(run.current);
         const double g_norm = g.norm();
-        if (g_norm <= settings_.gradient_tolerance) {
-            stalled = true;
-        } else if (rank < rank_max && augmentation_due(steps_at_rank, bfgs_steps, last_augmented_at)) {
-            if (!augment()) {  // G offers no descent now: carry on at this rank
-                steps_at_rank = 0;
-                last_augmented_at = bfgs_steps;
-            }
-            if (state.interrupted) break;
-            continue;
-        } else {
-            sdk::Vector direction = H.direction(g);
-            double slope = g.dot(direction);
-            if (!(slope < 0)) {
-                H.reset(static_cast<int>(g.size()));
-                direction = -g;
-                slope = -g_norm * g_norm;
-            }
-            const double first_trial = lowrank::first_trial_step(settings_.initial_step, H.is_fresh(), g_norm,
-                                                                 previous_decrease, slope);
-            StraightLine line(objective, current, direction, evaluations);
-            const lowrank::LineSearchResult found =
-                lowrank::search_line(line, {current.loss, slope}, first_trial, line_settings);
-            if (!found.decreased) {
-                if (!H.is_fresh()) {
-                    H.reset(static_cast<int>(g.size()));
-                    continue;
+        Run::StepOutcome outcome = Run::StepOutcome::kStalled;  // no more progress at this rank
+        if (g_norm > settings_.gradient_tolerance) {
+            if (run.rank < rank_max && schedule_.due(run.steps_at_rank, run.bfgs_steps, run.last_augmented_at)) {
+                if (!run.augment()) {  // G offers no descent now: carry on at this rank
+                    run.steps_at_rank = 0;
+                    run.last_augmented_at = run.bfgs_steps;
                 }
-                stalled = true;
-            } else {
-                const double previous_loss = current.loss;
-                current = line.kept();
-                previous_decrease = previous_loss - current.loss;
-                H.update(found.step * direction, gradient(current) - g);
-                ++iteration;
-                ++steps_at_rank;
-                ++bfgs_steps;
-                if (!report(found.step)) {
-                    state.interrupted = true;
-                    break;
-                }
-                stalled = std::abs(previous_loss - current.loss) <=
-                          settings_.function_tolerance * std::max(1.0, std::abs(current.loss));
-            }
-        }
-        if (stalled) {
-            if (rank < rank_max && augment()) {
-                if (state.interrupted) break;
                 continue;
             }
-            state.converged = true;
-            state.message = rank < rank_max ? "converged; rank augmentation gives no further decrease"
-                                            : "converged at rank_max";
-            break;
+            outcome = run.bfgs_step(g, g_norm);
         }
+        if (outcome != Run::StepOutcome::kStalled || run.interrupted) continue;
+        if (run.rank < rank_max && run.augment()) continue;
+        state.converged = true;
+        state.message = run.rank < rank_max ? "converged; rank augmentation gives no further decrease"
+                                            : "converged at rank_max";
+        break;
     }
+    state.interrupted = run.interrupted;
     if (state.interrupted) state.message = "stopped on request";
-
-    state.x = current.x;
-    state.radial = Eigen::Map<const sdk::Vector>(current.radial.data(), current.radial.size());
-    if (param_rank > 0 && param_rank != rank) {
-        state.new_parameterization_options = lowrank::options_with_rank(param.options_json(), rank);
-        state.theta.resize(0);
-    } else {
-        state.new_parameterization_options.clear();
-        state.theta.resize(param.num_parameters());
-        param.initialize_from(state.radial.data(), state.theta.data());
-    }
-    state.iterations_done = iteration;
-    state.evaluations = evaluations;
+    run.finish(state);
 }
 
 }  // namespace mtpc::mfra

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "mtpc/sdk/optimizer.hpp"
 #include "mtpc_lowrank/optimizer_settings.hpp"
@@ -12,6 +13,18 @@ namespace mtpc::mfra {
 enum class AugmentationSplit {
     kBalanced,  ///< U ← [U, √h U_Δ Σ_Δ^½], V ← [V, −√h V_Δ Σ_Δ^½] (as radial-mf's initialisation)
     kPaper,     ///< U ← [U, h' U_Δ Σ_Δ^½], V ← [V, V_Δ Σ_Δ^½], h' = −h (Algorithm 1)
+};
+
+/// When and how ranks are added (the options of the same names; defaults as documented below).
+struct AugmentationSchedule {
+    int augment_every = 80;        ///< s
+    int rank_step = 1;             ///< Δr
+    bool keep_curvature = true;    ///< "augment_hessian": "keep" (embed H) or "reset" (H = I)
+    bool count_bfgs_steps_only = false;  ///< "iteration_count": "bfgs_steps" (true) or "all_steps"
+    AugmentationSplit split = AugmentationSplit::kBalanced;
+
+    /// Whether an augmentation is due now (see "iteration_count").
+    [[nodiscard]] bool due(int steps_at_rank, int bfgs_steps, int last_augmented_at) const;
 };
 
 /// Minimises L(x, C) with Ĉ = U Vᵀ (U ∈ R^{m×r}, V ∈ R^{n×r}), raising r during the run.
@@ -63,14 +76,10 @@ private:
     lowrank::OptimizerSettings settings_;
     int rank_min_ = 0;  ///< 0: the parameterization's rank, else 1
     int rank_max_ = 0;  ///< 0: min(m, n)
-    int augment_every_ = 80;
-    int rank_step_ = 1;
-    bool keep_curvature_ = true;  ///< "augment_hessian": "keep" (embed H) or "reset" (H = I)
-    bool count_bfgs_steps_only_ = false;  ///< "iteration_count": "bfgs_steps" (true) or "all_steps"
-    AugmentationSplit split_ = AugmentationSplit::kBalanced;
+    AugmentationSchedule schedule_;
 
-    /// Whether the schedule asks for an augmentation now (see "iteration_count").
-    [[nodiscard]] bool augmentation_due(int steps_at_rank, int bfgs_steps, int last_augmented_at) const;
+    /// (rank_min, rank_max) resolved against the parameterization and checked against min(m, n).
+    [[nodiscard]] std::pair<int, int> checked_ranks(const sdk::RadialShape& shape, int param_rank) const;
 };
 
 }  // namespace mtpc::mfra
