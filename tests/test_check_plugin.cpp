@@ -20,6 +20,7 @@ namespace {
 
 const std::string kFixtures = MTPC_TEST_FIXTURE_DIR;
 const std::string kWrongPullBack = kFixtures + "/wrong_pullback/libmtpc_fixture_wrong_pullback.so";
+const std::string kUndocumentedOption = kFixtures + "/undocumented_option/libmtpc_fixture_undocumented_option.so";
 
 /// The options each built-in plugin needs beyond the radial shape (its required keys, from its
 /// options schema).  A new plugin with required options must be added here: the test then fails
@@ -36,11 +37,12 @@ const std::map<std::string, std::string> kExtraOptions = {
 const std::map<int, std::set<std::string>> kKindChecks = {
     {MTPC_KIND_RADIAL_PARAMETERIZATION,
      {"radial.shape", "radial.materialize", "radial.pull-back", "radial.pull-back-linear", "radial.initialize-random",
-      "radial.initialize-from", "options.round-trip"}},
+      "radial.initialize-from", "options.round-trip", "options.documented"}},
     {MTPC_KIND_MANIFOLD,
      {"manifold.sizes", "manifold.projection", "manifold.retraction", "manifold.transport"}},
     {MTPC_KIND_OPTIMIZER,
-     {"optimizer.minimize", "optimizer.loss-decreases", "optimizer.reports-monotone", "optimizer.deterministic"}},
+     {"optimizer.minimize", "optimizer.loss-decreases", "optimizer.reports-monotone", "optimizer.deterministic",
+      "options.round-trip", "options.documented"}},
 };
 
 conformance::CheckSettings settings_for(const std::string& plugin) {
@@ -114,6 +116,21 @@ TEST(CheckPlugin, WrongPullBackFailsExactlyThePullBackCheck) {
     // Everything else about the fixture is right, so nothing else may fail: the checks are specific.
     for (const auto& r : results) {
         if (r.name != "radial.pull-back") {
+            EXPECT_TRUE(r.passed) << r.name << ": " << r.detail;
+        }
+    }
+}
+
+TEST(CheckPlugin, AnOptionMissingFromTheSchemaFailsExactlyTheDocumentedCheck) {
+    PluginHost host;
+    ASSERT_TRUE(host.load(kUndocumentedOption)) << (host.failures().empty() ? "" : host.failures().back().reason);
+    const auto results = conformance::check_plugin(host, "fixture-undocumented-option", {});
+    const auto* documented = find_check(results, "options.documented");
+    ASSERT_NE(documented, nullptr);
+    EXPECT_FALSE(documented->passed);
+    EXPECT_NE(documented->detail.find("does not document: n_basis"), std::string::npos) << documented->detail;
+    for (const auto& r : results) {
+        if (r.name != "options.documented") {
             EXPECT_TRUE(r.passed) << r.name << ": " << r.detail;
         }
     }

@@ -180,6 +180,22 @@ Outcome options_round_trip(PluginHost& host, const PluginRecord& rec, const Ifac
     return pass(text);
 }
 
+/// Every option options_json() reports is documented in the options schema (when there is one):
+/// the schema is what `mtpc plugins` shows users, and an option it lacks is invisible to them.
+template <class Iface>
+Outcome options_documented(const PluginRecord& rec, const Iface& obj) {
+    if (rec.options_schema.empty()) return pass("no schema given");
+    const auto schema = nlohmann::json::parse(rec.options_schema, nullptr, /*allow_exceptions=*/false);
+    if (!schema.is_object()) return fail("the options schema is not a JSON object");
+    const auto reported = nlohmann::json::parse(obj.options_json(), nullptr, /*allow_exceptions=*/false);
+    if (!reported.is_object()) return fail("options_json() is not a JSON object");
+    std::string missing;
+    for (auto it = reported.begin(); it != reported.end(); ++it)
+        if (!schema.contains(it.key())) missing += (missing.empty() ? "" : ", ") + it.key();
+    if (!missing.empty()) return fail("options_json() reports option(s) the schema does not document: " + missing);
+    return pass(fmt::format("all {} reported option(s) are in the schema", reported.size()));
+}
+
 // ---- radial parameterizations -------------------------------------------------------------------
 
 Vec materialized(const sdk::RadialParameterization& p, const Vec& theta) {
@@ -225,6 +241,7 @@ void check_radial(const sdk::RadialParameterization& p, const PluginRecord& rec,
             return fail("options_json() does not carry the shape: " + p.options_json());
         return o;
     });
+    run(out, "options.documented", [&] { return options_documented(rec, p); });
 
     const int P = p.num_parameters();
     CheckRandom rng(s.seed);
@@ -524,6 +541,7 @@ OptimizerRun run_optimizer(sdk::Optimizer& opt, const CheckSettings& s, int stop
 void check_optimizer(sdk::Optimizer& opt, const PluginRecord& rec, PluginHost& host, const CheckSettings& s,
                      std::vector<CheckResult>& out) {
     run(out, "options.round-trip", [&] { return options_round_trip(host, rec, opt); });
+    run(out, "options.documented", [&] { return options_documented(rec, opt); });
     OptimizerRun first;
     bool ran = false;
     run(out, "optimizer.minimize", [&] {
