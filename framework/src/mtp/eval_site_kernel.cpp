@@ -199,80 +199,96 @@ void SiteKernel::site_forces(MtpModel::Workspace& w, const MtpParameters& p, dou
 // and ∂/∂C[z_i,z_j,μ,β] of a basic moment and of its derivative replace f, f' by Q_β, Q'_β.
 void SiteKernel::site_parameter_gradient(MtpModel::Workspace& w, const MtpParameters& p, double alpha,
                                          const double* d, const MtpGradient& g) const {
+    if (d != nullptr) moment_derivatives(w, d);
+    linear_parameter_gradient(w, alpha, d != nullptr, g);
+    if (!g.radial_coeffs) return;
+    slot_adjoints(w, p, alpha, d != nullptr);
+    radial_gradient(w, d, g.radial_coeffs);
+}
+
+// Forward: ṁ of every moment along d, into w.dmoments (w.ud = u_j · d_j on the way).
+void SiteKernel::moment_derivatives(MtpModel::Workspace& w, const double* d) const {
     const MtpModel& M = model;
-    const int n = w.n, nF = M.n_funcs_, nB = M.n_basis_, nT = M.n_species_;
+    const int n = w.n, nF = M.n_funcs_;
     const int A = M.n_moments_;
     const int n_basic = int(M.basic_slot_.size());
     const double* mono = w.mono.data();
     const auto& pw = M.mono_powers_;
     const double* mom = w.moments.data();
     double* dmom = w.dmoments.data();
-    const bool dual = d != nullptr;
-
-    if (dual) {
-        // ---- forward: directional derivatives of the basic moments -------------------------
-        double *ud = w.ud.data(), *h1 = w.t0.data(), *h3 = w.t1.data();
-        double *hx = w.t2.data(), *hy = w.t3.data(), *hz = w.t4.data();
-        for (int j = 0; j < n; ++j) ud[j] = w.ux[j] * d[3 * j] + w.uy[j] * d[3 * j + 1] + w.uz[j] * d[3 * j + 2];
-        double* ds = w.dslots.data();
-        for (int mu = 0; mu < nF; ++mu) {
-            const double* f = &w.f[std::size_t(mu) * n];
-            const double* df = &w.df[std::size_t(mu) * n];
-            for (int j = 0; j < n; ++j) {
-                const double fr = f[j] * w.inv_r[j];
-                h1[j] = df[j] * ud[j];
-                h3[j] = fr * ud[j];
-                hx[j] = fr * d[3 * j];
-                hy[j] = fr * d[3 * j + 1];
-                hz[j] = fr * d[3 * j + 2];
-            }
-            double* out = ds + M.slot_offset_[mu];
-            for (int m = 0; m < M.prefix_[mu]; ++m) {
-                const double* row = mono + std::size_t(m) * n;
-                double s1 = 0, s3 = 0;
-#pragma omp simd reduction(+ : s1, s3)
-                for (int j = 0; j < n; ++j) {
-                    s1 += row[j] * h1[j];
-                    s3 += row[j] * h3[j];
-                }
-                out[m] = s1 - M.mono_degree_[m] * s3;
-            }
-            for (int m = 0; m < M.lower_prefix_[mu]; ++m) {
-                const double* row = mono + std::size_t(m) * n;
-                double sx = 0, sy = 0, sz = 0;
-#pragma omp simd reduction(+ : sx, sy, sz)
-                for (int j = 0; j < n; ++j) {
-                    sx += row[j] * hx[j];
-                    sy += row[j] * hy[j];
-                    sz += row[j] * hz[j];
-                }
-                out[M.mono_raise_[0][m]] += (pw[m][0] + 1) * sx;
-                out[M.mono_raise_[1][m]] += (pw[m][1] + 1) * sy;
-                out[M.mono_raise_[2][m]] += (pw[m][2] + 1) * sz;
-            }
+    double *ud = w.ud.data(), *h1 = w.t0.data(), *h3 = w.t1.data();
+    double *hx = w.t2.data(), *hy = w.t3.data(), *hz = w.t4.data();
+    for (int j = 0; j < n; ++j) ud[j] = w.ux[j] * d[3 * j] + w.uy[j] * d[3 * j + 1] + w.uz[j] * d[3 * j + 2];
+    double* ds = w.dslots.data();
+    for (int mu = 0; mu < nF; ++mu) {
+        const double* f = &w.f[std::size_t(mu) * n];
+        const double* df = &w.df[std::size_t(mu) * n];
+        for (int j = 0; j < n; ++j) {
+            const double fr = f[j] * w.inv_r[j];
+            h1[j] = df[j] * ud[j];
+            h3[j] = fr * ud[j];
+            hx[j] = fr * d[3 * j];
+            hy[j] = fr * d[3 * j + 1];
+            hz[j] = fr * d[3 * j + 2];
         }
-        for (int i = 0; i < n_basic; ++i) dmom[i] = ds[M.basic_slot_[i]];
-        std::fill(dmom + n_basic, dmom + A, 0.0);
-        for (std::size_t e = 0; e < M.times_t_.size(); ++e) {
-            const int i = M.times_i_[e], j = M.times_j_[e];
-            dmom[M.times_t_[e]] += M.times_k_[e] * (dmom[i] * mom[j] + mom[i] * dmom[j]);
+        double* out = ds + M.slot_offset_[mu];
+        for (int m = 0; m < M.prefix_[mu]; ++m) {
+            const double* row = mono + std::size_t(m) * n;
+            double s1 = 0, s3 = 0;
+#pragma omp simd reduction(+ : s1, s3)
+            for (int j = 0; j < n; ++j) {
+                s1 += row[j] * h1[j];
+                s3 += row[j] * h3[j];
+            }
+            out[m] = s1 - M.mono_degree_[m] * s3;
+        }
+        for (int m = 0; m < M.lower_prefix_[mu]; ++m) {
+            const double* row = mono + std::size_t(m) * n;
+            double sx = 0, sy = 0, sz = 0;
+#pragma omp simd reduction(+ : sx, sy, sz)
+            for (int j = 0; j < n; ++j) {
+                sx += row[j] * hx[j];
+                sy += row[j] * hy[j];
+                sz += row[j] * hz[j];
+            }
+            out[M.mono_raise_[0][m]] += (pw[m][0] + 1) * sx;
+            out[M.mono_raise_[1][m]] += (pw[m][1] + 1) * sy;
+            out[M.mono_raise_[2][m]] += (pw[m][2] + 1) * sz;
         }
     }
+    for (int i = 0; i < n_basic; ++i) dmom[i] = ds[M.basic_slot_[i]];
+    std::fill(dmom + n_basic, dmom + A, 0.0);
+    for (std::size_t e = 0; e < M.times_t_.size(); ++e) {
+        const int i = M.times_i_[e], j = M.times_j_[e];
+        dmom[M.times_t_[e]] += M.times_k_[e] * (dmom[i] * mom[j] + mom[i] * dmom[j]);
+    }
+}
 
-    // ---- linear parameters ----------------------------------------------------------------
-    const int S = int(M.mapping_.size());
+// ℓ is linear in the species and moment coefficients: ∂ℓ/∂ξ_s = α B_s + Ḃ_s.
+void SiteKernel::linear_parameter_gradient(const MtpModel::Workspace& w, double alpha, bool dual,
+                                           const MtpGradient& g) const {
+    const MtpModel& M = model;
+    const double* mom = w.moments.data();
+    const double* dmom = w.dmoments.data();
     if (g.species_coeffs) g.species_coeffs[w.zi] += alpha;
     if (g.moment_coeffs)
-        for (int s = 0; s < S; ++s)
+        for (std::size_t s = 0; s < M.mapping_.size(); ++s)
             g.moment_coeffs[s] += alpha * mom[M.mapping_[s]] + (dual ? dmom[M.mapping_[s]] : 0.0);
-    if (!g.radial_coeffs) return;
+}
 
-    // ---- reverse: adjoints of moments (mb) and of their derivatives (db) --------------------
+// Reverse: adjoints of the moments (mb) and of their derivatives (db) through the times graph,
+// gathered per slot of the basic moments into w.slot_w and w.slot_dw.
+void SiteKernel::slot_adjoints(MtpModel::Workspace& w, const MtpParameters& p, double alpha, bool dual) const {
+    const MtpModel& M = model;
+    const int A = M.n_moments_;
+    const int n_basic = int(M.basic_slot_.size());
+    const double* mom = w.moments.data();
+    const double* dmom = w.dmoments.data();
     double* mb = w.adj.data();
     double* db = w.dadj.data();
     std::fill(mb, mb + A, 0.0);
     std::fill(db, db + A, 0.0);
-    for (int s = 0; s < S; ++s) {
+    for (std::size_t s = 0; s < M.mapping_.size(); ++s) {
         mb[M.mapping_[s]] += alpha * p.moment_coeffs[s];
         if (dual) db[M.mapping_[s]] += p.moment_coeffs[s];
     }
@@ -299,11 +315,20 @@ void SiteKernel::site_parameter_gradient(MtpModel::Workspace& w, const MtpParame
         wm[M.basic_slot_[i]] += mb[i];
         if (dual) wd[M.basic_slot_[i]] += db[i];
     }
+}
 
-    // ---- radial coefficients: ∂ℓ/∂C[z_i,z_j,μ,β] = Σ_j Q_β(r_j) A_μ(j) + Q'_β(r_j) B_μ(j) --------
-    //   A = Σ_m wm g_m + (d·G_d − (u·d)(u·G_d)) / r,  B = (u·d) Σ_m wd g_m,  G_d = Σ_m wd ∇_u g_m.
+// Radial coefficients: ∂ℓ/∂C[z_i,z_j,μ,β] = Σ_j Q_β(r_j) A_μ(j) + Q'_β(r_j) B_μ(j), with
+//   A = Σ_m wm g_m + (d·G_d − (u·d)(u·G_d)) / r,  B = (u·d) Σ_m wd g_m,  G_d = Σ_m wd ∇_u g_m,
+// added to gC (after slot_adjoints).
+void SiteKernel::radial_gradient(MtpModel::Workspace& w, const double* d, double* gC) const {
+    const MtpModel& M = model;
+    const int n = w.n, nF = M.n_funcs_, nB = M.n_basis_, nT = M.n_species_;
+    const bool dual = d != nullptr;
+    const double* mono = w.mono.data();
+    const auto& pw = M.mono_powers_;
+    const double* wm = w.slot_w.data();
+    const double* wd = w.slot_dw.data();
     double *Sm = w.t0.data(), *Sd = w.t1.data(), *Gx = w.t2.data(), *Gy = w.t3.data(), *Gz = w.t4.data();
-    double* gC = g.radial_coeffs;
     for (int mu = 0; mu < nF; ++mu) {
         const double* Wm = wm + M.slot_offset_[mu];
         const double* Wd = wd + M.slot_offset_[mu];

@@ -53,6 +53,11 @@ struct SiteKernel {
     /// nullptr for none), added to `g` (after `moments`).
     void site_parameter_gradient(MtpModel::Workspace& w, const MtpParameters& p, double alpha,
                                  const double* d, const MtpGradient& g) const;
+    // Its phases, in this order: forward (dual only), linear parameters, reverse, radial.
+    void moment_derivatives(MtpModel::Workspace& w, const double* d) const;
+    void linear_parameter_gradient(const MtpModel::Workspace& w, double alpha, bool dual, const MtpGradient& g) const;
+    void slot_adjoints(MtpModel::Workspace& w, const MtpParameters& p, double alpha, bool dual) const;
+    void radial_gradient(MtpModel::Workspace& w, const double* d, double* gC) const;
 
     // Forward-mode derivatives of all moments (linear_design.cpp).
     [[nodiscard]] MomentTangentIndex tangent_index() const;
