@@ -13,6 +13,7 @@
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
+#include "mtpc/train/ceres_line_search_optimizer.hpp"
 #include "mtpc/train/linear_fit.hpp"
 #include "mtpc/train/manifest.hpp"
 #include "mtpc/train/normal_equations.hpp"
@@ -265,4 +266,44 @@ TEST(LinearStep, ManifestStepFitsAfterBfgsAndWritesTheCrossValidation) {
         error = e.what();
     }
     EXPECT_NE(error.find("steps[0].options.l2"), std::string::npos) << error;
+}
+
+// MLIP-2's periodic re-solve as a bfgs option equals the explicit list of steps it replaces
+// (convergence rule off, so that both run every iteration).
+TEST(LinearStep, LinearEveryEqualsTheExplicitListOfSteps) {
+    const mtpc::test::TempDir tmp("mtpc_linear_every_");
+    const fs::path& dir = tmp.path();
+    mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
+    json m = mtpc::test::teacher_manifest(dir, dir / "every", /*max_iterations=*/30);
+    m["convergence"] = false;
+    m["steps"][0]["options"]["linear_every"] = 10;
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    const auto every = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "every.json").string()), opt).run();
+    json blocks = json::array();
+    for (int k = 0; k < 3; ++k) {
+        blocks.push_back({{"optimizer", "bfgs"}, {"options", {{"max_iterations", 10}}}});
+        blocks.push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
+    }
+    m["steps"] = blocks;
+    m["output"]["directory"] = (dir / "list").string();
+    const auto list = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "list.json").string()), opt).run();
+    ASSERT_EQ(every.size(), 1u);
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(every[0].iterations, 30);
+    EXPECT_EQ(every[0].final_loss, list[0].final_loss);  // bit for bit
+    EXPECT_EQ(mtpc::test::read_file(dir / "every/base/seed-1/potential.mtp"),
+              mtpc::test::read_file(dir / "list/base/seed-1/potential.mtp"));
+    // Without the re-solves the same 30 iterations end higher: the option does something.
+    m["steps"] = json::array({json{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 30}}}}});
+    m["output"]["directory"] = (dir / "plain").string();
+    const auto plain = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "plain.json").string()), opt).run();
+    EXPECT_LT(every[0].final_loss, plain[0].final_loss);
+}
+
+TEST(LinearStep, LinearEveryIsValidatedAndReported) {
+    EXPECT_THROW(mtpc::CeresLineSearchOptimizer("bfgs", json{{"linear_every", -1}}), mtpc::InputError);
+    EXPECT_THROW(mtpc::CeresLineSearchOptimizer("bfgs", json{{"linear_every", "50"}}), mtpc::InputError);
+    const mtpc::CeresLineSearchOptimizer bfgs("bfgs", json{{"linear_every", 50}});
+    EXPECT_EQ(json::parse(bfgs.options_json()).at("linear_every"), 50);
 }

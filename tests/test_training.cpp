@@ -197,6 +197,35 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
     }
 }
 
+TEST_F(TrainingFixture, ResumeWithLinearEveryGivesIdenticalResult) {
+    // The periodic re-solve's segment starts are restart points holding the re-solved x; a resumed
+    // segment solves again from θ alone and must land on the same point.
+    json m = base_manifest("relinear_whole");
+    m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 30}, {"linear_every", 10}}}}};
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    opt.checkpoint_on_stop = mtpc::TrainOptions::CheckpointOnStop::kRestartPoint;
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "relinear_whole.json").string()), opt).run();
+    const std::string whole = mtpc::test::read_file(dir_ / "relinear_whole/base/seed-1/potential.mtp");
+    ASSERT_FALSE(whole.empty());
+    for (long stop_after : {5L, 13L, 27L}) {
+        SCOPED_TRACE("interrupted after " + std::to_string(stop_after) + " reports");
+        const std::string out = "relinear_interrupted_" + std::to_string(stop_after);
+        m["output"]["directory"] = (dir_ / out).string();
+        mtpc::TrainOptions stop = opt;
+        stop.stop_after_reports = stop_after;
+        EXPECT_THROW(mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), stop).run(),
+                     mtpc::TrainingInterrupted);
+        mtpc::TrainOptions resume = opt;
+        resume.resume = true;
+        mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), resume).run();
+        EXPECT_EQ(mtpc::test::read_file(dir_ / out / "base/seed-1/potential.mtp"), whole)
+            << "resumed run differs from the uninterrupted one";
+        EXPECT_EQ(curve_steps_and_iterations(dir_ / out / "base/seed-1/learning_curve.csv"),
+                  curve_steps_and_iterations(dir_ / "relinear_whole/base/seed-1/learning_curve.csv"));
+    }
+}
+
 TEST_F(TrainingFixture, ByDefaultAStopKeepsTheIterateReachedAndTheResumeLosesNoWork) {
     // No restart points inside the step (restart_every 0): a stop after 33 reports must not send
     // the resumed run back to iteration 0.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "mtpc/core/error.hpp"
 
@@ -91,7 +92,7 @@ CeresLineSearchOptimizer::CeresLineSearchOptimizer(const std::string& method, co
     if (!o.is_object()) throw InputError(method + ": options must be an object");
     for (auto it = o.begin(); it != o.end(); ++it) {
         static const char* known[] = {"max_iterations", "gradient_tolerance", "function_tolerance",
-                                      "parameter_tolerance", "lbfgs_rank", "restart_every"};
+                                      "parameter_tolerance", "lbfgs_rank", "restart_every", "linear_every"};
         if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
             throw InputError(method + ": unknown option '" + it.key() + "'");
     }
@@ -101,12 +102,21 @@ CeresLineSearchOptimizer::CeresLineSearchOptimizer(const std::string& method, co
     parameter_tolerance_ = double_option(o, method, "parameter_tolerance", parameter_tolerance_);
     lbfgs_rank_ = int_option(o, method, "lbfgs_rank", lbfgs_rank_, 1);
     restart_every_ = int_option(o, method, "restart_every", restart_every_, 0);
+    linear_every_ = int_option(o, method, "linear_every", linear_every_, 0);
+}
+
+int CeresLineSearchOptimizer::segment_budget(int done) const {
+    int budget = max_iterations_ - done;
+    if (restart_every_ > 0) budget = std::min(budget, restart_every_);
+    if (linear_every_ > 0) budget = std::min(budget, linear_every_ - done % linear_every_);
+    return budget;
 }
 
 std::string CeresLineSearchOptimizer::options_json() const {
     return nlohmann::json{{"max_iterations", max_iterations_},       {"gradient_tolerance", gradient_tolerance_},
                           {"function_tolerance", function_tolerance_}, {"parameter_tolerance", parameter_tolerance_},
-                          {"lbfgs_rank", lbfgs_rank_},               {"restart_every", restart_every_}}
+                          {"lbfgs_rank", lbfgs_rank_},               {"restart_every", restart_every_},
+                          {"linear_every", linear_every_}}
         .dump();
 }
 
@@ -119,12 +129,18 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     std::copy(state.x.data(), state.x.data() + nx, z.begin());
     std::copy(state.theta.data(), state.theta.data() + nt, z.begin() + nx);
 
+    if (linear_every_ > 0 && !linear_solver_)
+        throw std::invalid_argument(method_ + ": option 'linear_every' needs a linear solver (mtpc train sets it)");
+    const auto resolve_linear = [&](std::vector<double>& zz) { linear_solver_(zz.data() + nx, zz.data()); };
     int done = state.iterations_done;
     state.converged = state.interrupted = false;
     state.message = "iteration limit";
     auto* fn = new ChainedFunction(objective, param);
     ceres::GradientProblem problem(fn);  // takes ownership
     while (done < max_iterations_) {
+        // A block of linear_every iterations ended: re-solve before the next segment starts, so that
+        // its restart point (and a checkpoint there) holds the re-solved x.
+        if (linear_every_ > 0 && done > 0 && done % linear_every_ == 0) resolve_linear(z);
         // A segment starts with no history: report it as a restart point (checkpoint here).
         {
             sdk::ProgressReport r;
@@ -145,7 +161,7 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
                 break;
             }
         }
-        const int budget = restart_every_ > 0 ? std::min(restart_every_, max_iterations_ - done) : max_iterations_ - done;
+        const int budget = segment_budget(done);
         ceres::GradientProblemSolver::Options opt;
         opt.line_search_direction_type = method_ == "bfgs" ? ceres::BFGS : ceres::LBFGS;
         opt.line_search_type = ceres::WOLFE;  // Ceres requires Wolfe for (L-)BFGS
@@ -182,6 +198,10 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
             break;
         }
     }
+    // The step ends with a re-solve as the explicit list (bfgs, linear, ..., bfgs, linear) does;
+    // also when the convergence rule stopped it (to the solver that looks like a stop request; a
+    // user's stop discards this state).
+    if (linear_every_ > 0) resolve_linear(z);
     state.iterations_done = done;
     state.evaluations += fn->evaluations;
     state.x = Eigen::Map<const Eigen::VectorXd>(z.data(), nx);

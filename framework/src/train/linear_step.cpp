@@ -25,6 +25,27 @@ void write_cross_validation(const std::filesystem::path& file, const LinearFitRe
 
 }  // namespace
 
+LinearFitResult Trainer::Impl::solve_linear(const RunContext& run, const double* C, const LinearFitOptions& options) {
+    const int folds = options.l2 ? 1 : std::min(options.folds, run.train->size());
+    const auto equations = build_normal_equations(*run.model, *run.train, C, folds, threads());
+    // The objective's ridge λ K Σ (ξ_s / scale_s)², in physical units.
+    LinearRegularization reg;
+    reg.n_species = run.n_species;
+    reg.ridge_per_configuration = Eigen::VectorXd::Zero(run.nx);
+    for (int a = run.n_species; a < run.nx; ++a)
+        reg.ridge_per_configuration[a] = run.m.loss.linear_l2 / (run.scale[a] * run.scale[a]);
+    return fit_linear(equations, options, reg);
+}
+
+void Trainer::Impl::exact_linear_coefficients(const RunContext& run, const double* theta, double* x) {
+    Eigen::VectorXd C(run.shape.size());
+    run.radial->materialize(theta, C.data());
+    LinearFitOptions options;
+    options.l2 = 0.0;
+    const LinearFitResult fit = solve_linear(run, C.data(), options);
+    for (int a = 0; a < run.nx; ++a) x[a] = fit.theta[a] / run.scale[a];
+}
+
 void Trainer::Impl::run_linear_step(RunContext& run, size_t step, ProgressPrinter& printer) {
     const Manifest& m = run.m;
     const auto started = std::chrono::steady_clock::now();
@@ -36,17 +57,9 @@ void Trainer::Impl::run_linear_step(RunContext& run, size_t step, ProgressPrinte
 
     Eigen::VectorXd C(run.shape.size());
     run.radial->materialize(run.theta.data(), C.data());
-    const int folds = options.l2 ? 1 : std::min(options.folds, run.train->size());
-    if (!options.l2 && folds < 2)
+    if (!options.l2 && std::min(options.folds, run.train->size()) < 2)
         throw InputError(where + ".l2: \"cv\" needs at least 2 training configurations");
-    const auto equations = build_normal_equations(*run.model, *run.train, C.data(), folds, threads());
-    // The objective's ridge λ K Σ (ξ_s / scale_s)², in physical units.
-    LinearRegularization reg;
-    reg.n_species = run.n_species;
-    reg.ridge_per_configuration = Eigen::VectorXd::Zero(run.nx);
-    for (int a = run.n_species; a < run.nx; ++a)
-        reg.ridge_per_configuration[a] = m.loss.linear_l2 / (run.scale[a] * run.scale[a]);
-    const LinearFitResult fit = fit_linear(equations, options, reg);
+    const LinearFitResult fit = solve_linear(run, C.data(), options);
     for (int a = 0; a < run.nx; ++a) run.x_scaled[a] = fit.theta[a] / run.scale[a];
     if (!fit.cross_validation.empty()) write_cross_validation(run.dir / fmt::format("linear_step{}_cv.csv", step), fit);
 

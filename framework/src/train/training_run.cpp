@@ -15,6 +15,7 @@
 #include "mtpc/io/cfg_io.hpp"
 #include "mtpc/io/mtp_io.hpp"
 #include "mtpc/mtp/min_distance.hpp"
+#include "mtpc/train/ceres_line_search_optimizer.hpp"
 #include "mtpc/train/checkpoint.hpp"
 #include "mtpc/train/linear_start.hpp"
 #include "mtpc/train/radial_start.hpp"
@@ -278,6 +279,8 @@ void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& prin
         return;
     }
     auto optimizer = make_optimizer(m, step);
+    if (auto* ceres = dynamic_cast<CeresLineSearchOptimizer*>(optimizer.get()))
+        ceres->set_linear_solver([this, &run](const double* theta, double* x) { exact_linear_coefficients(run, theta, x); });
     StepProgress s{step, m.steps[step].optimizer, step == run.first_step ? run.resume_iterations : 0, printer,
                    ConvergenceRule(m.convergence)};
     if (step == run.first_step && !run.resume_rule_state.is_null()) s.rule.restore(run.resume_rule_state);

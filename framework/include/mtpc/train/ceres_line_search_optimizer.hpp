@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 
 #include "mtpc/sdk/optimizer.hpp"
@@ -19,6 +20,12 @@ namespace mtpc {
 ///   restart_every [0]           restart the solver (drop its Hessian approximation) every this
 ///                               many iterations; 0 = never.  Restart points are where the trainer
 ///                               checkpoints, so a resumed run equals an uninterrupted one.
+///   linear_every [0]            MLIP-2's periodic re-solve: after every this many iterations, and
+///                               at the end of the step, replace the linear coefficients x by the
+///                               exact minimiser of the loss for the current radial parameters θ
+///                               (the `linear` step with l2 0; it needs the trainer's
+///                               set_linear_solver), then restart the solver; 0 = never.  One
+///                               convergence rule and one iteration count cover the whole step.
 class CeresLineSearchOptimizer final : public sdk::Optimizer {
 public:
     /// `method` is "bfgs" or "lbfgs".  Throws InputError("<method>: option ...") on bad options.
@@ -26,6 +33,12 @@ public:
     [[nodiscard]] std::string options_json() const override;
     void minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
                   sdk::OptimizerState& state) override;
+
+    /// Writes into x the linear coefficients (in the objective's coordinates) that minimise the
+    /// loss for the radial parameters θ.  The result depends on θ only, so a resumed segment that
+    /// solves again gets the same x.
+    using LinearSolver = std::function<void(const double* theta, double* x)>;
+    void set_linear_solver(LinearSolver solver) { linear_solver_ = std::move(solver); }
 
     /// Names of the built-in optimisers.
     static bool is_builtin(const std::string& name) { return name == "bfgs" || name == "lbfgs"; }
@@ -36,6 +49,12 @@ private:
     double gradient_tolerance_ = 1e-12, function_tolerance_ = 1e-10, parameter_tolerance_ = 1e-12;
     int lbfgs_rank_ = 20;
     int restart_every_ = 0;
+    int linear_every_ = 0;
+    LinearSolver linear_solver_;
+
+    /// Iterations the next Ceres solve may take from `done`: to max_iterations, the next restart
+    /// and the next re-solve, whichever comes first.
+    [[nodiscard]] int segment_budget(int done) const;
 };
 
 }  // namespace mtpc
