@@ -64,6 +64,21 @@ const conformance::CheckResult* find_check(const std::vector<conformance::CheckR
     return nullptr;
 }
 
+/// `check` failed with `detail_part` in its detail, and every other check passed: the checks are
+/// specific, so a fixture with one defect fails exactly one of them.
+void expect_only_failure(const std::vector<conformance::CheckResult>& results, const std::string& check,
+                         const std::string& detail_part) {
+    const auto* failed = find_check(results, check);
+    ASSERT_NE(failed, nullptr) << check;
+    EXPECT_FALSE(failed->passed);
+    EXPECT_NE(failed->detail.find(detail_part), std::string::npos) << failed->detail;
+    for (const auto& r : results) {
+        if (r.name != check) {
+            EXPECT_TRUE(r.passed) << r.name << ": " << r.detail;
+        }
+    }
+}
+
 using mtpc::test::run_command;
 
 std::string check_plugin_command(const std::string& file, const std::string& options = "") {
@@ -108,32 +123,15 @@ TEST(CheckPlugin, ChecksAreDeterministic) {
 TEST(CheckPlugin, WrongPullBackFailsExactlyThePullBackCheck) {
     PluginHost host;
     ASSERT_TRUE(host.load(kWrongPullBack)) << (host.failures().empty() ? "" : host.failures().back().reason);
-    const auto results = conformance::check_plugin(host, "fixture-wrong-pullback", {});
-    const auto* pb = find_check(results, "radial.pull-back");
-    ASSERT_NE(pb, nullptr);
-    EXPECT_FALSE(pb->passed);
-    EXPECT_NE(pb->detail.find("finite differences"), std::string::npos) << pb->detail;
-    // Everything else about the fixture is right, so nothing else may fail: the checks are specific.
-    for (const auto& r : results) {
-        if (r.name != "radial.pull-back") {
-            EXPECT_TRUE(r.passed) << r.name << ": " << r.detail;
-        }
-    }
+    expect_only_failure(conformance::check_plugin(host, "fixture-wrong-pullback", {}), "radial.pull-back",
+                        "finite differences");
 }
 
 TEST(CheckPlugin, AnOptionMissingFromTheSchemaFailsExactlyTheDocumentedCheck) {
     PluginHost host;
     ASSERT_TRUE(host.load(kUndocumentedOption)) << (host.failures().empty() ? "" : host.failures().back().reason);
-    const auto results = conformance::check_plugin(host, "fixture-undocumented-option", {});
-    const auto* documented = find_check(results, "options.documented");
-    ASSERT_NE(documented, nullptr);
-    EXPECT_FALSE(documented->passed);
-    EXPECT_NE(documented->detail.find("does not document: n_basis"), std::string::npos) << documented->detail;
-    for (const auto& r : results) {
-        if (r.name != "options.documented") {
-            EXPECT_TRUE(r.passed) << r.name << ": " << r.detail;
-        }
-    }
+    expect_only_failure(conformance::check_plugin(host, "fixture-undocumented-option", {}), "options.documented",
+                        "does not document: n_basis");
 }
 
 TEST(CheckPluginCli, PassesABuiltInPluginWithStatusZero) {

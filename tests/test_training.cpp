@@ -81,6 +81,45 @@ std::vector<std::pair<int, int>> curve_steps_and_iterations(const fs::path& csv)
     return out;
 }
 
+/// Trains `m` (its output directory set to `whole_dir`) uninterrupted, then once per entry of
+/// `stops`: stopped after that many progress reports (checkpointing at restart points) and resumed.
+/// Each resumed run must equal the uninterrupted one in potential.mtp and in the (step, iteration)
+/// rows of its learning curve, and leave no checkpoint behind.
+void expect_resumes_identical(json m, const fs::path& whole_dir, const std::vector<long>& stops) {
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    opt.checkpoint_on_stop = mtpc::TrainOptions::CheckpointOnStop::kRestartPoint;
+    m["output"]["directory"] = whole_dir.string();
+    mtpc::Trainer(mtpc::parse_manifest(m, (whole_dir.string() + ".json")), opt).run();
+    const std::string whole = mtpc::test::read_file(whole_dir / "base/seed-1/potential.mtp");
+    ASSERT_FALSE(whole.empty());
+    for (long stop_after : stops) {
+        SCOPED_TRACE("interrupted after " + std::to_string(stop_after) + " reports");
+        const fs::path out = whole_dir.string() + "_interrupted_" + std::to_string(stop_after);
+        m["output"]["directory"] = out.string();
+        const std::string manifest = out.string() + ".json";
+        mtpc::TrainOptions stop = opt;
+        stop.stop_after_reports = stop_after;
+        try {
+            mtpc::Trainer(mtpc::parse_manifest(m, manifest), stop).run();
+            FAIL() << "the run was not interrupted";
+        } catch (const mtpc::TrainingInterrupted& e) {
+            EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
+        }
+        ASSERT_TRUE(fs::exists(out / "base/seed-1/checkpoint.json"));
+        EXPECT_FALSE(fs::exists(out / "base/seed-1/potential.mtp"));
+        mtpc::TrainOptions resume = opt;
+        resume.resume = true;
+        mtpc::Trainer(mtpc::parse_manifest(m, manifest), resume).run();
+        EXPECT_EQ(mtpc::test::read_file(out / "base/seed-1/potential.mtp"), whole)
+            << "resumed run differs from the uninterrupted one";
+        EXPECT_FALSE(fs::exists(out / "base/seed-1/checkpoint.json"));
+        // The learning curve holds each (step, iteration) once, as the uninterrupted run's does.
+        EXPECT_EQ(curve_steps_and_iterations(out / "base/seed-1/learning_curve.csv"),
+                  curve_steps_and_iterations(whole_dir / "base/seed-1/learning_curve.csv"));
+    }
+}
+
 /// The learning curve's (iteration, loss) rows, in file order.
 struct CurveRow {
     int iteration;
@@ -162,39 +201,8 @@ TEST_F(TrainingFixture, ResumeAfterInterruptGivesIdenticalResult) {
     json m = base_manifest("whole");
     m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 60}, {"restart_every", 10}}}},
                   {{"optimizer", "lbfgs"}, {"options", {{"max_iterations", 40}, {"restart_every", 10}}}}};
-    mtpc::TrainOptions opt;
-    opt.quiet = true;
-    opt.checkpoint_on_stop = mtpc::TrainOptions::CheckpointOnStop::kRestartPoint;
-    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "whole.json").string()), opt).run();
-
-    const std::string whole = mtpc::test::read_file(dir_ / "whole/base/seed-1/potential.mtp");
-    ASSERT_FALSE(whole.empty());
-
     // Interrupt at several points (inside step 1, at a step boundary, inside step 2), resume each.
-    for (long stop_after : {7L, 33L, 61L, 85L}) {
-        SCOPED_TRACE("interrupted after " + std::to_string(stop_after) + " reports");
-        const std::string out = "interrupted_" + std::to_string(stop_after);
-        m["output"]["directory"] = (dir_ / out).string();
-        mtpc::TrainOptions stop = opt;
-        stop.stop_after_reports = stop_after;
-        try {
-            mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), stop).run();
-            FAIL() << "the run was not interrupted";
-        } catch (const mtpc::TrainingInterrupted& e) {
-            EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
-        }
-        ASSERT_TRUE(fs::exists(dir_ / out / "base/seed-1/checkpoint.json"));
-        EXPECT_FALSE(fs::exists(dir_ / out / "base/seed-1/potential.mtp"));
-        mtpc::TrainOptions resume = opt;
-        resume.resume = true;
-        mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), resume).run();
-        EXPECT_EQ(mtpc::test::read_file(dir_ / out / "base/seed-1/potential.mtp"), whole)
-            << "resumed run differs from the uninterrupted one";
-        EXPECT_FALSE(fs::exists(dir_ / out / "base/seed-1/checkpoint.json"));
-        // The learning curve holds each (step, iteration) once, as the uninterrupted run's does.
-        EXPECT_EQ(curve_steps_and_iterations(dir_ / out / "base/seed-1/learning_curve.csv"),
-                  curve_steps_and_iterations(dir_ / "whole/base/seed-1/learning_curve.csv"));
-    }
+    expect_resumes_identical(m, dir_ / "whole", {7, 33, 61, 85});
 }
 
 TEST_F(TrainingFixture, ResumeWithLinearEveryGivesIdenticalResult) {
@@ -202,28 +210,7 @@ TEST_F(TrainingFixture, ResumeWithLinearEveryGivesIdenticalResult) {
     // segment solves again from θ alone and must land on the same point.
     json m = base_manifest("relinear_whole");
     m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 30}, {"linear_every", 10}}}}};
-    mtpc::TrainOptions opt;
-    opt.quiet = true;
-    opt.checkpoint_on_stop = mtpc::TrainOptions::CheckpointOnStop::kRestartPoint;
-    mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / "relinear_whole.json").string()), opt).run();
-    const std::string whole = mtpc::test::read_file(dir_ / "relinear_whole/base/seed-1/potential.mtp");
-    ASSERT_FALSE(whole.empty());
-    for (long stop_after : {5L, 13L, 27L}) {
-        SCOPED_TRACE("interrupted after " + std::to_string(stop_after) + " reports");
-        const std::string out = "relinear_interrupted_" + std::to_string(stop_after);
-        m["output"]["directory"] = (dir_ / out).string();
-        mtpc::TrainOptions stop = opt;
-        stop.stop_after_reports = stop_after;
-        EXPECT_THROW(mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), stop).run(),
-                     mtpc::TrainingInterrupted);
-        mtpc::TrainOptions resume = opt;
-        resume.resume = true;
-        mtpc::Trainer(mtpc::parse_manifest(m, (dir_ / (out + ".json")).string()), resume).run();
-        EXPECT_EQ(mtpc::test::read_file(dir_ / out / "base/seed-1/potential.mtp"), whole)
-            << "resumed run differs from the uninterrupted one";
-        EXPECT_EQ(curve_steps_and_iterations(dir_ / out / "base/seed-1/learning_curve.csv"),
-                  curve_steps_and_iterations(dir_ / "relinear_whole/base/seed-1/learning_curve.csv"));
-    }
+    expect_resumes_identical(m, dir_ / "relinear_whole", {5, 13, 27});
 }
 
 TEST_F(TrainingFixture, ByDefaultAStopKeepsTheIterateReachedAndTheResumeLosesNoWork) {

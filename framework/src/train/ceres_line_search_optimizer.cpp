@@ -131,8 +131,12 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
 
     if (linear_every_ > 0 && !linear_solver_)
         throw std::invalid_argument(method_ + ": option 'linear_every' needs a linear solver (mtpc train sets it)");
-    const auto resolve_linear = [&](std::vector<double>& zz) { linear_solver_(zz.data() + nx, zz.data()); };
     int done = state.iterations_done;
+    int resolved_at = -1;  // the iteration whose θ x was last re-solved for (the solve is θ's alone)
+    const auto resolve_linear = [&] {
+        linear_solver_(z.data() + nx, z.data());
+        resolved_at = done;
+    };
     state.converged = state.interrupted = false;
     state.message = "iteration limit";
     auto* fn = new ChainedFunction(objective, param);
@@ -140,7 +144,7 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     while (done < max_iterations_) {
         // A block of linear_every iterations ended: re-solve before the next segment starts, so that
         // its restart point (and a checkpoint there) holds the re-solved x.
-        if (linear_every_ > 0 && done > 0 && done % linear_every_ == 0) resolve_linear(z);
+        if (linear_every_ > 0 && done > 0 && done % linear_every_ == 0) resolve_linear();
         // A segment starts with no history: report it as a restart point (checkpoint here).
         {
             sdk::ProgressReport r;
@@ -200,8 +204,9 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     }
     // The step ends with a re-solve as the explicit list (bfgs, linear, ..., bfgs, linear) does;
     // also when the convergence rule stopped it (to the solver that looks like a stop request; a
-    // user's stop discards this state).
-    if (linear_every_ > 0) resolve_linear(z);
+    // user's stop discards this state).  Not again where the segment start just did it (the rule
+    // often stops there: its windows and the blocks share multiples).
+    if (linear_every_ > 0 && resolved_at != done) resolve_linear();
     state.iterations_done = done;
     state.evaluations += fn->evaluations;
     state.x = Eigen::Map<const Eigen::VectorXd>(z.data(), nx);
