@@ -240,6 +240,7 @@ TEST(LinearStep, ManifestStepFitsAfterBfgsAndWritesTheCrossValidation) {
     const fs::path& dir = tmp.path();
     mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
     json m = mtpc::test::teacher_manifest(dir, dir / "out", /*max_iterations=*/20);
+    m["steps"][0]["options"]["linear_every"] = 0;  // the bfgs step alone ends without the exact solve
     m["steps"].push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
     m["threads"] = 2;
     mtpc::TrainOptions opt;
@@ -282,7 +283,7 @@ TEST(LinearStep, LinearEveryEqualsTheExplicitListOfSteps) {
     const auto every = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "every.json").string()), opt).run();
     json blocks = json::array();
     for (int k = 0; k < 3; ++k) {
-        blocks.push_back({{"optimizer", "bfgs"}, {"options", {{"max_iterations", 10}}}});
+        blocks.push_back({{"optimizer", "bfgs"}, {"options", {{"max_iterations", 10}, {"linear_every", 0}}}});
         blocks.push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
     }
     m["steps"] = blocks;
@@ -295,7 +296,7 @@ TEST(LinearStep, LinearEveryEqualsTheExplicitListOfSteps) {
     EXPECT_EQ(mtpc::test::read_file(dir / "every/base/seed-1/potential.mtp"),
               mtpc::test::read_file(dir / "list/base/seed-1/potential.mtp"));
     // Without the re-solves the same 30 iterations end higher: the option does something.
-    m["steps"] = json::array({json{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 30}}}}});
+    m["steps"] = json::array({json{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 30}, {"linear_every", 0}}}}});
     m["output"]["directory"] = (dir / "plain").string();
     const auto plain = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "plain.json").string()), opt).run();
     EXPECT_LT(every[0].final_loss, plain[0].final_loss);

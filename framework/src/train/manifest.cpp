@@ -282,6 +282,10 @@ void parse_steps(Reader& top, const std::string& path, Manifest& m) {
         spec.optimizer = s.str("optimizer", "", true);
         if (spec.optimizer.empty()) s.fail("optimizer", "must not be empty");
         spec.options = s.object("options");
+        // The recipe's periodic exact re-solve of the linear coefficients (MLIP-2's; README, "The
+        // training recipe"): a built-in step gets it unless it sets linear_every (0 = off).
+        if ((spec.optimizer == "bfgs" || spec.optimizer == "lbfgs") && !spec.options.contains("linear_every"))
+            spec.options["linear_every"] = StepSpec::kDefaultLinearEvery;
         s.finish();
         m.steps.push_back(std::move(spec));
     }
