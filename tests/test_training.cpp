@@ -374,6 +374,21 @@ TEST_F(TrainingFixture, MinDistMustBeANumberOrAuto) {
               std::string::npos);
 }
 
+TEST_F(TrainingFixture, BuiltInStepsReSolveTheLinearCoefficientsByDefault) {
+    // The recipe's default (README): a bfgs/lbfgs step that does not set linear_every re-solves
+    // every 500 iterations; a step's own value, 0 included, is kept; plugin steps get nothing.
+    json m = base_manifest("x");
+    m["steps"] = {{{"optimizer", "bfgs"}},
+                  {{"optimizer", "lbfgs"}, {"options", {{"linear_every", 0}}}},
+                  {{"optimizer", "optimizer-rbfgs"}, {"options", {{"max_iterations", 5}}}}};
+    const mtpc::Manifest parsed = mtpc::parse_manifest(m, (dir_ / "m.json").string());
+    ASSERT_EQ(parsed.steps.size(), 3u);
+    EXPECT_EQ(parsed.steps[0].options.at("linear_every"), mtpc::StepSpec::kDefaultLinearEvery);
+    EXPECT_EQ(parsed.steps[0].options.at("linear_every"), 500);
+    EXPECT_EQ(parsed.steps[1].options.at("linear_every"), 0);
+    EXPECT_FALSE(parsed.steps[2].options.contains("linear_every"));
+}
+
 TEST_F(TrainingFixture, AllLossWeightsZeroIsRejected) {
     json m = base_manifest("x");
     m["loss"] = {{"energy_weight", 0}, {"force_weight", 0}, {"stress_weight", 0}};
