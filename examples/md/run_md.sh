@@ -83,7 +83,7 @@ cat > "$OUT/fit_base.json.new" <<JSON
   "model": {"level": 10, "min_dist": 1.9, "max_dist": 5.5, "radial_basis_size": 8},
   "radial": {"plugin": "radial-full"},
   "loss": {"energy_weight": 1.0, "force_weight": 0.01, "stress_weight": 0.0},
-  "steps": [{"optimizer": "bfgs", "options": {"max_iterations": $ITER}}],
+  "steps": [{"optimizer": "bfgs", "options": {"max_iterations": $ITER, "linear_every": 0}}],
   "variants": [{"name": "base", "set": {}}],
   "seeds": [1],
   "threads": 2,
@@ -105,9 +105,9 @@ cat > "$OUT/fit_mf.json.new" <<JSON
   "model": {"init_from": "$base_pot"},
   "radial": {"plugin": "radial-mf", "init": "compress", "options": {"rank": $RANK}},
   "loss": {"energy_weight": 1.0, "force_weight": 0.01, "stress_weight": 0.0},
-  "steps": [{"optimizer": "bfgs", "options": {"max_iterations": $FT}}],
+  "steps": [{"optimizer": "bfgs", "options": {"max_iterations": $FT, "linear_every": 0}}],
   "variants": [
-    {"name": "mf-svd", "set": {"steps": [{"optimizer": "bfgs", "options": {"max_iterations": 0}}]}},
+    {"name": "mf-svd", "set": {"steps": [{"optimizer": "bfgs", "options": {"max_iterations": 0, "linear_every": 0}}]}},
     {"name": "mf", "set": {}}
   ],
   "seeds": [1],

@@ -107,7 +107,7 @@ def rank_name(method, rank):
 
 def steps_for(method, rank, max_iterations):
     if method in ("base", "MF", "TF", "MF-ft", "TF-ft"):
-        return [{"optimizer": "bfgs", "options": {"max_iterations": max_iterations}}]
+        return [{"optimizer": "bfgs", "options": {"max_iterations": max_iterations, "linear_every": 0}}]
     if method == "MF-mfra":
         return [{"optimizer": "optimizer-mfra",
                  "options": dict(MFRA_PAPER, rank_min=rank, rank_max=rank, max_iterations=max_iterations)}]
