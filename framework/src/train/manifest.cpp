@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mtpc/core/error.hpp"
+#include "mtpc/train/ceres_line_search_optimizer.hpp"
 
 namespace mtpc {
 namespace fs = std::filesystem;
@@ -284,7 +285,7 @@ void parse_steps(Reader& top, const std::string& path, Manifest& m) {
         spec.options = s.object("options");
         // The recipe's periodic exact re-solve of the linear coefficients (MLIP-2's; README, "The
         // training recipe"): a built-in step gets it unless it sets linear_every (0 = off).
-        if ((spec.optimizer == "bfgs" || spec.optimizer == "lbfgs") && !spec.options.contains("linear_every"))
+        if (CeresLineSearchOptimizer::is_builtin(spec.optimizer) && !spec.options.contains("linear_every"))
             spec.options["linear_every"] = StepSpec::kDefaultLinearEvery;
         s.finish();
         m.steps.push_back(std::move(spec));

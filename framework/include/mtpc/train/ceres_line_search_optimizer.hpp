@@ -26,6 +26,8 @@ namespace mtpc {
 ///                               (the `linear` step with l2 0; it needs the trainer's
 ///                               set_linear_solver), then restart the solver; 0 = never.  One
 ///                               convergence rule and one iteration count cover the whole step.
+///                               A manifest's step gets StepSpec::kDefaultLinearEvery unless it
+///                               sets it (the recipe's default lives with the recipe).
 class CeresLineSearchOptimizer final : public sdk::Optimizer {
 public:
     /// `method` is "bfgs" or "lbfgs".  Throws InputError("<method>: option ...") on bad options.

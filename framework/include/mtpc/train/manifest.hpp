@@ -61,8 +61,8 @@ struct LossSpec {
 
 struct StepSpec {
     /// linear_every of a bfgs/lbfgs step that does not set it: the exact re-solve of the linear
-    /// coefficients every 500 iterations and at the step's end (whole train.cfg of Nb-Mo-Ta-W:
-    /// validation 3.54 instead of 4.40 meV/atom, quaternary test cells 12.8 instead of 28.8).
+    /// coefficients every 500 iterations and at the step's end (whole train.cfg of Nb-Mo-Ta-W,
+    /// seed 1: validation 3.75 instead of 4.40 meV/atom, test 6.15 instead of 7.69; bench/README).
     static constexpr int kDefaultLinearEvery = 500;
     std::string optimizer;  ///< "bfgs"/"lbfgs" (built-in, Ceres) or an optimizer plugin name
     nlohmann::json options = nlohmann::json::object();
