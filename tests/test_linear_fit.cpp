@@ -302,9 +302,42 @@ TEST(LinearStep, LinearEveryEqualsTheExplicitListOfSteps) {
     EXPECT_LT(every[0].final_loss, plain[0].final_loss);
 }
 
+// The doubling schedule (linear_first) is the explicit list with growing blocks: first 5, period
+// 10 re-solves after 5, 15 and 25 of 30 iterations and at the end.
+TEST(LinearStep, LinearFirstEqualsTheExplicitListWithDoublingBlocks) {
+    const mtpc::test::TempDir tmp("mtpc_linear_first_");
+    const fs::path& dir = tmp.path();
+    mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
+    json m = mtpc::test::teacher_manifest(dir, dir / "first", /*max_iterations=*/30);
+    m["convergence"] = false;
+    m["steps"][0]["options"]["linear_every"] = 10;
+    m["steps"][0]["options"]["linear_first"] = 5;
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    const auto first = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "first.json").string()), opt).run();
+    json blocks = json::array();
+    for (const int block : {5, 10, 10, 5}) {
+        blocks.push_back({{"optimizer", "bfgs"}, {"options", {{"max_iterations", block}, {"linear_every", 0}}}});
+        blocks.push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
+    }
+    m["steps"] = blocks;
+    m["output"]["directory"] = (dir / "list").string();
+    const auto list = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "list.json").string()), opt).run();
+    ASSERT_EQ(first.size(), 1u);
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(first[0].iterations, 30);
+    EXPECT_EQ(first[0].final_loss, list[0].final_loss);  // bit for bit
+    EXPECT_EQ(mtpc::test::read_file(dir / "first/base/seed-1/potential.mtp"),
+              mtpc::test::read_file(dir / "list/base/seed-1/potential.mtp"));
+}
+
 TEST(LinearStep, LinearEveryIsValidatedAndReported) {
     EXPECT_THROW(mtpc::CeresLineSearchOptimizer("bfgs", json{{"linear_every", -1}}), mtpc::InputError);
     EXPECT_THROW(mtpc::CeresLineSearchOptimizer("bfgs", json{{"linear_every", "50"}}), mtpc::InputError);
     const mtpc::CeresLineSearchOptimizer bfgs("bfgs", json{{"linear_every", 50}});
     EXPECT_EQ(json::parse(bfgs.options_json()).at("linear_every"), 50);
+    EXPECT_THROW(mtpc::CeresLineSearchOptimizer("bfgs", json{{"linear_first", -1}}), mtpc::InputError);
+    EXPECT_THROW(mtpc::CeresLineSearchOptimizer("bfgs", json{{"linear_first", 2.5}}), mtpc::InputError);
+    const mtpc::CeresLineSearchOptimizer scheduled("bfgs", json{{"linear_every", 50}, {"linear_first", 5}});
+    EXPECT_EQ(json::parse(scheduled.options_json()).at("linear_first"), 5);
 }

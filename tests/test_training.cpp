@@ -213,6 +213,13 @@ TEST_F(TrainingFixture, ResumeWithLinearEveryGivesIdenticalResult) {
     expect_resumes_identical(m, dir_ / "relinear_whole", {5, 13, 27});
 }
 
+TEST_F(TrainingFixture, ResumeWithTheDoublingScheduleGivesIdenticalResult) {
+    // Re-solves after 2, 6, 14, 24 iterations: interrupted before, at and between them.
+    json m = base_manifest("schedule_whole");
+    m["steps"] = {{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 30}, {"linear_every", 10}, {"linear_first", 2}}}}};
+    expect_resumes_identical(m, dir_ / "schedule_whole", {2, 4, 7, 15, 26});
+}
+
 TEST_F(TrainingFixture, ByDefaultAStopKeepsTheIterateReachedAndTheResumeLosesNoWork) {
     // No restart points inside the step (restart_every 0): a stop after 33 reports must not send
     // the resumed run back to iteration 0.
@@ -376,17 +383,28 @@ TEST_F(TrainingFixture, MinDistMustBeANumberOrAuto) {
 
 TEST_F(TrainingFixture, BuiltInStepsReSolveTheLinearCoefficientsByDefault) {
     // The recipe's default (README): a bfgs/lbfgs step that does not set linear_every re-solves
-    // every 500 iterations; a step's own value, 0 included, is kept; plugin steps get nothing.
+    // after 50, 150, 350, 750 iterations and then every 500; a step's own period, 0 included, is
+    // kept (fixed, unless it sets linear_first too); plugin steps get nothing.
     json m = base_manifest("x");
     m["steps"] = {{{"optimizer", "bfgs"}},
                   {{"optimizer", "lbfgs"}, {"options", {{"linear_every", 0}}}},
-                  {{"optimizer", "optimizer-rbfgs"}, {"options", {{"max_iterations", 5}}}}};
+                  {{"optimizer", "optimizer-rbfgs"}, {"options", {{"max_iterations", 5}}}},
+                  {{"optimizer", "bfgs"}, {"options", {{"linear_every", 100}}}},
+                  {{"optimizer", "bfgs"}, {"options", {{"linear_first", 20}}}}};
     const mtpc::Manifest parsed = mtpc::parse_manifest(m, (dir_ / "m.json").string());
-    ASSERT_EQ(parsed.steps.size(), 3u);
+    ASSERT_EQ(parsed.steps.size(), 5u);
     EXPECT_EQ(parsed.steps[0].options.at("linear_every"), mtpc::StepSpec::kDefaultLinearEvery);
     EXPECT_EQ(parsed.steps[0].options.at("linear_every"), 500);
+    EXPECT_EQ(parsed.steps[0].options.at("linear_first"), mtpc::StepSpec::kDefaultLinearFirst);
+    EXPECT_EQ(parsed.steps[0].options.at("linear_first"), 50);
     EXPECT_EQ(parsed.steps[1].options.at("linear_every"), 0);
+    EXPECT_FALSE(parsed.steps[1].options.contains("linear_first"));
     EXPECT_FALSE(parsed.steps[2].options.contains("linear_every"));
+    EXPECT_FALSE(parsed.steps[2].options.contains("linear_first"));
+    EXPECT_EQ(parsed.steps[3].options.at("linear_every"), 100);
+    EXPECT_FALSE(parsed.steps[3].options.contains("linear_first"));
+    EXPECT_EQ(parsed.steps[4].options.at("linear_every"), 500);
+    EXPECT_EQ(parsed.steps[4].options.at("linear_first"), 20);
 }
 
 TEST_F(TrainingFixture, AllLossWeightsZeroIsRejected) {

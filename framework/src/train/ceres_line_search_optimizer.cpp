@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 #include "mtpc/core/error.hpp"
+#include "mtpc/train/linear_resolve_schedule.hpp"
 
 namespace mtpc {
 namespace {
@@ -15,7 +17,7 @@ namespace {
 class ChainedFunction final : public ceres::FirstOrderFunction {
 public:
     ChainedFunction(sdk::Objective& obj, const sdk::RadialParameterization& param)
-        : obj_(obj), param_(param), nx_(obj.euclidean_size()), nt_(param.num_parameters()),
+        : obj_(obj), param_(param), nx_(obj.euclidean_size()), n_theta_(param.num_parameters()),
           C_(param.shape().size()), gC_(param.shape().size()) {}
     bool Evaluate(const double* z, double* cost, double* gradient) const override {
         param_.materialize(z + nx_, C_.data());
@@ -25,13 +27,13 @@ public:
         ++evaluations;
         return true;
     }
-    int NumParameters() const override { return nx_ + nt_; }
+    int NumParameters() const override { return nx_ + n_theta_; }
     mutable int evaluations = 0;
 
 private:
     sdk::Objective& obj_;
     const sdk::RadialParameterization& param_;
-    int nx_, nt_;
+    int nx_, n_theta_;
     mutable std::vector<double> C_, gC_;
 };
 
@@ -84,6 +86,40 @@ double double_option(const nlohmann::json& o, const std::string& method, const c
     return v.get<double>();
 }
 
+/// Reports the start of a segment (the solver holds no history there) as a restart point, where
+/// the host checkpoints.  Returns the objective's answer: false = stop now.
+bool report_restart_point(sdk::Objective& objective, const ceres::GradientProblem& problem, const double* z, int nx,
+                          int done) {
+    sdk::ProgressReport r;
+    r.iteration = done;
+    r.restart_point = true;
+    r.x = z;
+    r.theta = z + nx;
+    std::vector<double> g(problem.NumParameters());
+    problem.Evaluate(z, &r.loss, g.data());
+    for (double v : g) r.gradient_norm = std::max(r.gradient_norm, std::abs(v));
+    return objective.report(r);
+}
+
+/// Records why a Ceres segment ended in `state`; true when the whole step ends with it (a stop
+/// request, convergence, failure, or no progress), false when it only reached its budget.
+bool step_ends_with(const ceres::GradientProblemSolver::Summary& summary, bool stopped, sdk::OptimizerState& state) {
+    if (stopped) {
+        state.interrupted = true;
+        state.message = "stopped on request";
+    } else if (summary.termination_type == ceres::CONVERGENCE) {
+        state.converged = true;
+        state.message = summary.message;
+    } else if (summary.termination_type == ceres::FAILURE) {
+        state.message = "Ceres failed: " + summary.message;
+    } else if (summary.iterations.size() <= 1) {  // no progress possible
+        state.message = summary.message;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 CeresLineSearchOptimizer::CeresLineSearchOptimizer(const std::string& method, const nlohmann::json& o)
@@ -91,46 +127,60 @@ CeresLineSearchOptimizer::CeresLineSearchOptimizer(const std::string& method, co
     if (!is_builtin(method)) throw InputError("unknown built-in optimizer '" + method + "'");
     if (!o.is_object()) throw InputError(method + ": options must be an object");
     for (auto it = o.begin(); it != o.end(); ++it) {
-        static const char* known[] = {"max_iterations", "gradient_tolerance", "function_tolerance",
-                                      "parameter_tolerance", "lbfgs_rank", "restart_every", "linear_every"};
-        if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
-            throw InputError(method + ": unknown option '" + it.key() + "'");
+        bool known = false;
+        visit_options(*this, [&](const char* key, auto&, int) { known = known || it.key() == key; });
+        if (!known) throw InputError(method + ": unknown option '" + it.key() + "'");
     }
-    max_iterations_ = int_option(o, method, "max_iterations", max_iterations_, 0);
-    gradient_tolerance_ = double_option(o, method, "gradient_tolerance", gradient_tolerance_);
-    function_tolerance_ = double_option(o, method, "function_tolerance", function_tolerance_);
-    parameter_tolerance_ = double_option(o, method, "parameter_tolerance", parameter_tolerance_);
-    lbfgs_rank_ = int_option(o, method, "lbfgs_rank", lbfgs_rank_, 1);
-    restart_every_ = int_option(o, method, "restart_every", restart_every_, 0);
-    linear_every_ = int_option(o, method, "linear_every", linear_every_, 0);
+    visit_options(*this, [&](const char* key, auto& value, int lo) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, int>)
+            value = int_option(o, method, key, value, lo);
+        else
+            value = double_option(o, method, key, value);
+    });
 }
 
 int CeresLineSearchOptimizer::segment_budget(int done) const {
     int budget = max_iterations_ - done;
     if (restart_every_ > 0) budget = std::min(budget, restart_every_);
-    if (linear_every_ > 0) budget = std::min(budget, linear_every_ - done % linear_every_);
+    const LinearResolveSchedule schedule(linear_first_, linear_every_);
+    if (schedule.enabled()) budget = std::min(budget, schedule.next_after(done) - done);
     return budget;
 }
 
+ceres::GradientProblemSolver::Options CeresLineSearchOptimizer::solver_options(int budget) const {
+    ceres::GradientProblemSolver::Options opt;
+    opt.line_search_direction_type = method_ == "bfgs" ? ceres::BFGS : ceres::LBFGS;
+    opt.line_search_type = ceres::WOLFE;  // Ceres requires Wolfe for (L-)BFGS
+    opt.max_lbfgs_rank = lbfgs_rank_;
+    opt.max_num_iterations = budget;
+    opt.gradient_tolerance = gradient_tolerance_;
+    opt.function_tolerance = function_tolerance_;
+    opt.parameter_tolerance = parameter_tolerance_;
+    opt.max_solver_time_in_seconds = 1e9;
+    opt.logging_type = ceres::SILENT;
+    opt.minimizer_progress_to_stdout = false;
+    opt.update_state_every_iteration = true;
+    return opt;
+}
+
 std::string CeresLineSearchOptimizer::options_json() const {
-    return nlohmann::json{{"max_iterations", max_iterations_},       {"gradient_tolerance", gradient_tolerance_},
-                          {"function_tolerance", function_tolerance_}, {"parameter_tolerance", parameter_tolerance_},
-                          {"lbfgs_rank", lbfgs_rank_},               {"restart_every", restart_every_},
-                          {"linear_every", linear_every_}}
-        .dump();
+    nlohmann::json options = nlohmann::json::object();
+    visit_options(*this, [&](const char* key, const auto& value, int) { options[key] = value; });
+    return options.dump();
 }
 
 void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
                                         sdk::OptimizerState& state) {
-    const int nx = objective.euclidean_size(), nt = param.num_parameters();
-    if (state.x.size() != nx || state.theta.size() != nt)
+    const int nx = objective.euclidean_size(), n_theta = param.num_parameters();
+    if (state.x.size() != nx || state.theta.size() != n_theta)
         throw std::invalid_argument(method_ + ": start point has wrong size");
-    std::vector<double> z(nx + nt);
+    std::vector<double> z(nx + n_theta);
     std::copy(state.x.data(), state.x.data() + nx, z.begin());
-    std::copy(state.theta.data(), state.theta.data() + nt, z.begin() + nx);
+    std::copy(state.theta.data(), state.theta.data() + n_theta, z.begin() + nx);
 
     if (linear_every_ > 0 && !linear_solver_)
         throw std::invalid_argument(method_ + ": option 'linear_every' needs a linear solver (mtpc train sets it)");
+    const LinearResolveSchedule schedule(linear_first_, linear_every_);
     int done = state.iterations_done;
     int resolved_at = -1;  // the iteration whose θ x was last re-solved for (the solve is θ's alone)
     const auto resolve_linear = [&] {
@@ -142,65 +192,21 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     auto* fn = new ChainedFunction(objective, param);
     ceres::GradientProblem problem(fn);  // takes ownership
     while (done < max_iterations_) {
-        // A block of linear_every iterations ended: re-solve before the next segment starts, so that
-        // its restart point (and a checkpoint there) holds the re-solved x.
-        if (linear_every_ > 0 && done > 0 && done % linear_every_ == 0) resolve_linear();
-        // A segment starts with no history: report it as a restart point (checkpoint here).
-        {
-            sdk::ProgressReport r;
-            r.iteration = done;
-            r.restart_point = true;
-            r.x = z.data();
-            r.theta = z.data() + nx;
-            double cost = 0;
-            std::vector<double> g(z.size());
-            problem.Evaluate(z.data(), &cost, g.data());
-            r.loss = cost;
-            double gn = 0;
-            for (double v : g) gn = std::max(gn, std::abs(v));
-            r.gradient_norm = gn;
-            if (!objective.report(r)) {
-                state.interrupted = true;
-                state.message = "stopped on request";
-                break;
-            }
+        // A block of the schedule ended: re-solve before the next segment starts, so that its
+        // restart point (and a checkpoint there) holds the re-solved x.
+        if (schedule.resolves_after(done)) resolve_linear();
+        if (!report_restart_point(objective, problem, z.data(), nx, done)) {
+            state.interrupted = true;
+            state.message = "stopped on request";
+            break;
         }
-        const int budget = segment_budget(done);
-        ceres::GradientProblemSolver::Options opt;
-        opt.line_search_direction_type = method_ == "bfgs" ? ceres::BFGS : ceres::LBFGS;
-        opt.line_search_type = ceres::WOLFE;  // Ceres requires Wolfe for (L-)BFGS
-        opt.max_lbfgs_rank = lbfgs_rank_;
-        opt.max_num_iterations = budget;
-        opt.gradient_tolerance = gradient_tolerance_;
-        opt.function_tolerance = function_tolerance_;
-        opt.parameter_tolerance = parameter_tolerance_;
-        opt.max_solver_time_in_seconds = 1e9;
-        opt.logging_type = ceres::SILENT;
-        opt.minimizer_progress_to_stdout = false;
-        opt.update_state_every_iteration = true;
+        ceres::GradientProblemSolver::Options opt = solver_options(segment_budget(done));
         ReportCallback cb(objective, z.data(), nx, done);
         opt.callbacks.push_back(&cb);
         ceres::GradientProblemSolver::Summary summary;
         ceres::Solve(opt, problem, z.data(), &summary);
         done += std::max(0, int(summary.iterations.size()) - 1);
-        if (cb.stopped) {
-            state.interrupted = true;
-            state.message = "stopped on request";
-            break;
-        }
-        if (summary.termination_type == ceres::CONVERGENCE) {
-            state.converged = true;
-            state.message = summary.message;
-            break;
-        }
-        if (summary.termination_type == ceres::FAILURE) {
-            state.message = "Ceres failed: " + summary.message;
-            break;
-        }
-        if (summary.iterations.size() <= 1) {  // no progress possible
-            state.message = summary.message;
-            break;
-        }
+        if (step_ends_with(summary, cb.stopped, state)) break;
     }
     // The step ends with a re-solve as the explicit list (bfgs, linear, ..., bfgs, linear) does;
     // also when the convergence rule stopped it (to the solver that looks like a stop request; a
@@ -210,7 +216,7 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     state.iterations_done = done;
     state.evaluations += fn->evaluations;
     state.x = Eigen::Map<const Eigen::VectorXd>(z.data(), nx);
-    state.theta = Eigen::Map<const Eigen::VectorXd>(z.data() + nx, nt);
+    state.theta = Eigen::Map<const Eigen::VectorXd>(z.data() + nx, n_theta);
     state.radial.resize(param.shape().size());
     param.materialize(state.theta.data(), state.radial.data());
     state.new_parameterization_options.clear();

@@ -284,9 +284,12 @@ void parse_steps(Reader& top, const std::string& path, Manifest& m) {
         if (spec.optimizer.empty()) s.fail("optimizer", "must not be empty");
         spec.options = s.object("options");
         // The recipe's periodic exact re-solve of the linear coefficients (MLIP-2's; README, "The
-        // training recipe"): a built-in step gets it unless it sets linear_every (0 = off).
-        if (CeresLineSearchOptimizer::is_builtin(spec.optimizer) && !spec.options.contains("linear_every"))
+        // training recipe"): a built-in step gets it unless it sets linear_every (0 = off).  A
+        // step that sets its own period keeps it fixed unless it sets linear_first too.
+        if (CeresLineSearchOptimizer::is_builtin(spec.optimizer) && !spec.options.contains("linear_every")) {
             spec.options["linear_every"] = StepSpec::kDefaultLinearEvery;
+            if (!spec.options.contains("linear_first")) spec.options["linear_first"] = StepSpec::kDefaultLinearFirst;
+        }
         s.finish();
         m.steps.push_back(std::move(spec));
     }

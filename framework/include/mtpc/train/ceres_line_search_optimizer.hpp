@@ -2,6 +2,7 @@
 // with Wolfe conditions) over z = [x, θ] for any parameterization with unconstrained θ.
 #pragma once
 
+#include <ceres/gradient_problem_solver.h>
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -28,6 +29,10 @@ namespace mtpc {
 ///                               convergence rule and one iteration count cover the whole step.
 ///                               A manifest's step gets StepSpec::kDefaultLinearEvery unless it
 ///                               sets it (the recipe's default lives with the recipe).
+///   linear_first [0]            the first re-solve after this many iterations, the intervals
+///                               then doubling up to linear_every (LinearResolveSchedule); 0, or
+///                               a value ≥ linear_every, gives the fixed period.  A manifest's
+///                               step that sets neither gets StepSpec::kDefaultLinearFirst.
 class CeresLineSearchOptimizer final : public sdk::Optimizer {
 public:
     /// `method` is "bfgs" or "lbfgs".  Throws InputError("<method>: option ...") on bad options.
@@ -52,11 +57,28 @@ private:
     int lbfgs_rank_ = 20;
     int restart_every_ = 0;
     int linear_every_ = 0;
+    int linear_first_ = 0;
     LinearSolver linear_solver_;
+
+    /// Every option with its member and lower bound, in one place: the parser, the allowed keys
+    /// and options_json() all derive from it (doubles: non-negative).
+    template <class Self, class Visit>
+    static void visit_options(Self& self, Visit&& visit) {
+        visit("max_iterations", self.max_iterations_, 0);
+        visit("gradient_tolerance", self.gradient_tolerance_, 0);
+        visit("function_tolerance", self.function_tolerance_, 0);
+        visit("parameter_tolerance", self.parameter_tolerance_, 0);
+        visit("lbfgs_rank", self.lbfgs_rank_, 1);
+        visit("restart_every", self.restart_every_, 0);
+        visit("linear_every", self.linear_every_, 0);
+        visit("linear_first", self.linear_first_, 0);
+    }
 
     /// Iterations the next Ceres solve may take from `done`: to max_iterations, the next restart
     /// and the next re-solve, whichever comes first.
     [[nodiscard]] int segment_budget(int done) const;
+    /// Ceres's options for one segment of at most `budget` iterations.
+    [[nodiscard]] ceres::GradientProblemSolver::Options solver_options(int budget) const;
 };
 
 }  // namespace mtpc
