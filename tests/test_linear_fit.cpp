@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <vector>
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
@@ -269,66 +270,61 @@ TEST(LinearStep, ManifestStepFitsAfterBfgsAndWritesTheCrossValidation) {
     EXPECT_NE(error.find("steps[0].options.l2"), std::string::npos) << error;
 }
 
-// MLIP-2's periodic re-solve as a bfgs option equals the explicit list of steps it replaces
-// (convergence rule off, so that both run every iteration).
+namespace {
+
+// Trains the teacher set for 30 iterations (convergence rule off, so that every run takes them
+// all) once with `options` on the bfgs step and once as the explicit list of bfgs blocks of the
+// given lengths, each followed by the exact linear step, and expects the two to agree bit for bit.
+// Returns the loss of the run with the option.
+double expect_option_equals_explicit_list(const json& options, const std::vector<int>& blocks, const fs::path& dir) {
+    mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
+    json m = mtpc::test::teacher_manifest(dir, dir / "option", /*max_iterations=*/30);
+    m["convergence"] = false;
+    m["steps"][0]["options"].update(options);
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    const auto option = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "option.json").string()), opt).run();
+    json steps = json::array();
+    for (const int block : blocks) {
+        steps.push_back({{"optimizer", "bfgs"}, {"options", {{"max_iterations", block}, {"linear_every", 0}}}});
+        steps.push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
+    }
+    m["steps"] = steps;
+    m["output"]["directory"] = (dir / "list").string();
+    const auto list = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "list.json").string()), opt).run();
+    EXPECT_EQ(option.size(), 1u);
+    EXPECT_EQ(list.size(), 1u);
+    if (option.size() != 1 || list.size() != 1) return 0;
+    EXPECT_EQ(option[0].iterations, 30);
+    EXPECT_EQ(option[0].final_loss, list[0].final_loss);  // bit for bit
+    EXPECT_EQ(mtpc::test::read_file(dir / "option/base/seed-1/potential.mtp"),
+              mtpc::test::read_file(dir / "list/base/seed-1/potential.mtp"));
+    return option[0].final_loss;
+}
+
+}  // namespace
+
+// MLIP-2's periodic re-solve as a bfgs option equals the explicit list of steps it replaces.
 TEST(LinearStep, LinearEveryEqualsTheExplicitListOfSteps) {
     const mtpc::test::TempDir tmp("mtpc_linear_every_");
     const fs::path& dir = tmp.path();
-    mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
-    json m = mtpc::test::teacher_manifest(dir, dir / "every", /*max_iterations=*/30);
+    const double every = expect_option_equals_explicit_list({{"linear_every", 10}}, {10, 10, 10}, dir);
+    // Without the re-solves the same 30 iterations end higher: the option does something.
+    json m = mtpc::test::teacher_manifest(dir, dir / "plain", /*max_iterations=*/30);
     m["convergence"] = false;
-    m["steps"][0]["options"]["linear_every"] = 10;
+    m["steps"][0]["options"]["linear_every"] = 0;
     mtpc::TrainOptions opt;
     opt.quiet = true;
-    const auto every = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "every.json").string()), opt).run();
-    json blocks = json::array();
-    for (int k = 0; k < 3; ++k) {
-        blocks.push_back({{"optimizer", "bfgs"}, {"options", {{"max_iterations", 10}, {"linear_every", 0}}}});
-        blocks.push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
-    }
-    m["steps"] = blocks;
-    m["output"]["directory"] = (dir / "list").string();
-    const auto list = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "list.json").string()), opt).run();
-    ASSERT_EQ(every.size(), 1u);
-    ASSERT_EQ(list.size(), 1u);
-    EXPECT_EQ(every[0].iterations, 30);
-    EXPECT_EQ(every[0].final_loss, list[0].final_loss);  // bit for bit
-    EXPECT_EQ(mtpc::test::read_file(dir / "every/base/seed-1/potential.mtp"),
-              mtpc::test::read_file(dir / "list/base/seed-1/potential.mtp"));
-    // Without the re-solves the same 30 iterations end higher: the option does something.
-    m["steps"] = json::array({json{{"optimizer", "bfgs"}, {"options", {{"max_iterations", 30}, {"linear_every", 0}}}}});
-    m["output"]["directory"] = (dir / "plain").string();
     const auto plain = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "plain.json").string()), opt).run();
-    EXPECT_LT(every[0].final_loss, plain[0].final_loss);
+    ASSERT_EQ(plain.size(), 1u);
+    EXPECT_LT(every, plain[0].final_loss);
 }
 
 // The doubling schedule (linear_first) is the explicit list with growing blocks: first 5, period
 // 10 re-solves after 5, 15 and 25 of 30 iterations and at the end.
 TEST(LinearStep, LinearFirstEqualsTheExplicitListWithDoublingBlocks) {
     const mtpc::test::TempDir tmp("mtpc_linear_first_");
-    const fs::path& dir = tmp.path();
-    mtpc::test::write_teacher_data_set(dir, 42, 12, 6);
-    json m = mtpc::test::teacher_manifest(dir, dir / "first", /*max_iterations=*/30);
-    m["convergence"] = false;
-    m["steps"][0]["options"]["linear_every"] = 10;
-    m["steps"][0]["options"]["linear_first"] = 5;
-    mtpc::TrainOptions opt;
-    opt.quiet = true;
-    const auto first = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "first.json").string()), opt).run();
-    json blocks = json::array();
-    for (const int block : {5, 10, 10, 5}) {
-        blocks.push_back({{"optimizer", "bfgs"}, {"options", {{"max_iterations", block}, {"linear_every", 0}}}});
-        blocks.push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
-    }
-    m["steps"] = blocks;
-    m["output"]["directory"] = (dir / "list").string();
-    const auto list = mtpc::Trainer(mtpc::parse_manifest(m, (dir / "list.json").string()), opt).run();
-    ASSERT_EQ(first.size(), 1u);
-    ASSERT_EQ(list.size(), 1u);
-    EXPECT_EQ(first[0].iterations, 30);
-    EXPECT_EQ(first[0].final_loss, list[0].final_loss);  // bit for bit
-    EXPECT_EQ(mtpc::test::read_file(dir / "first/base/seed-1/potential.mtp"),
-              mtpc::test::read_file(dir / "list/base/seed-1/potential.mtp"));
+    expect_option_equals_explicit_list({{"linear_every", 10}, {"linear_first", 5}}, {5, 10, 10, 5}, tmp.path());
 }
 
 TEST(LinearStep, LinearEveryIsValidatedAndReported) {

@@ -8,7 +8,6 @@
 #include <type_traits>
 
 #include "mtpc/core/error.hpp"
-#include "mtpc/train/linear_resolve_schedule.hpp"
 
 namespace mtpc {
 namespace {
@@ -142,10 +141,11 @@ CeresLineSearchOptimizer::CeresLineSearchOptimizer(const std::string& method, co
 int CeresLineSearchOptimizer::segment_budget(int done) const {
     int budget = max_iterations_ - done;
     if (restart_every_ > 0) budget = std::min(budget, restart_every_);
-    const LinearResolveSchedule schedule(linear_first_, linear_every_);
-    if (schedule.enabled()) budget = std::min(budget, schedule.next_after(done) - done);
+    if (schedule().enabled()) budget = std::min(budget, schedule().next_after(done) - done);
     return budget;
 }
+
+LinearResolveSchedule CeresLineSearchOptimizer::schedule() const { return {linear_first_, linear_every_}; }
 
 ceres::GradientProblemSolver::Options CeresLineSearchOptimizer::solver_options(int budget) const {
     ceres::GradientProblemSolver::Options opt;
@@ -178,9 +178,9 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     std::copy(state.x.data(), state.x.data() + nx, z.begin());
     std::copy(state.theta.data(), state.theta.data() + n_theta, z.begin() + nx);
 
-    if (linear_every_ > 0 && !linear_solver_)
+    const LinearResolveSchedule resolves = schedule();
+    if (resolves.enabled() && !linear_solver_)
         throw std::invalid_argument(method_ + ": option 'linear_every' needs a linear solver (mtpc train sets it)");
-    const LinearResolveSchedule schedule(linear_first_, linear_every_);
     int done = state.iterations_done;
     int resolved_at = -1;  // the iteration whose θ x was last re-solved for (the solve is θ's alone)
     const auto resolve_linear = [&] {
@@ -194,7 +194,7 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     while (done < max_iterations_) {
         // A block of the schedule ended: re-solve before the next segment starts, so that its
         // restart point (and a checkpoint there) holds the re-solved x.
-        if (schedule.resolves_after(done)) resolve_linear();
+        if (resolves.resolves_after(done)) resolve_linear();
         if (!report_restart_point(objective, problem, z.data(), nx, done)) {
             state.interrupted = true;
             state.message = "stopped on request";
@@ -212,7 +212,7 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     // also when the convergence rule stopped it (to the solver that looks like a stop request; a
     // user's stop discards this state).  Not again where the segment start just did it (the rule
     // often stops there: its windows and the blocks share multiples).
-    if (linear_every_ > 0 && resolved_at != done) resolve_linear();
+    if (resolves.enabled() && resolved_at != done) resolve_linear();
     state.iterations_done = done;
     state.evaluations += fn->evaluations;
     state.x = Eigen::Map<const Eigen::VectorXd>(z.data(), nx);

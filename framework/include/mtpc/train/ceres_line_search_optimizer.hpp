@@ -9,6 +9,7 @@
 #include <string>
 
 #include "mtpc/sdk/optimizer.hpp"
+#include "mtpc/train/linear_resolve_schedule.hpp"
 
 namespace mtpc {
 
@@ -77,6 +78,8 @@ private:
     /// Iterations the next Ceres solve may take from `done`: to max_iterations, the next restart
     /// and the next re-solve, whichever comes first.
     [[nodiscard]] int segment_budget(int done) const;
+    /// Where this step re-solves the linear coefficients (linear_first, linear_every).
+    [[nodiscard]] LinearResolveSchedule schedule() const;
     /// Ceres's options for one segment of at most `budget` iterations.
     [[nodiscard]] ceres::GradientProblemSolver::Options solver_options(int budget) const;
 };
