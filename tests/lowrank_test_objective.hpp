@@ -97,6 +97,15 @@ public:
         }
         return stop_after <= 0 || static_cast<int>(reports.size()) < stop_after;
     }
+    /// x's exact minimiser for any C is x* (the two terms are separate): the host's linear solve,
+    /// when `offers_linear_solve`; records how many reports preceded each call.
+    bool solve_linear(const double* C, double* x) override {
+        (void)C;
+        if (!offers_linear_solve) return false;
+        linear_solves_after_reports.push_back(static_cast<int>(reports.size()));
+        Eigen::Map<VectorXd>(x, problem_.linear_size) = x_target_;
+        return true;
+    }
 
     /// min over rank-r Ĉ of |Ĉ − Ĉ*|² (Frobenius variant).
     double frobenius_minimum(int rank) const {
@@ -104,6 +113,7 @@ public:
         return s.tail(s.size() - rank).squaredNorm();
     }
     const RowMajor& target() const { return target_; }
+    const VectorXd& x_target() const { return x_target_; }
     /// Ĉ* flattened in the radial layout (row-major Ĉ), as the optimiser's state.radial.
     Eigen::Map<const VectorXd> target_vector() const { return {target_.data(), target_.size()}; }
 
@@ -113,6 +123,8 @@ public:
     std::vector<VectorXd> restart_x, restart_theta;
     int theta_size = 0;
     int stop_after = 0;  ///< report() returns false at the stop_after-th report; 0 = never
+    bool offers_linear_solve = false;              ///< solve_linear answers (else returns false)
+    std::vector<int> linear_solves_after_reports;  ///< reports.size() at each solve_linear
 
 private:
     LowRankProblem problem_;

@@ -14,6 +14,7 @@
 
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
+#include "mtpc/io/mtp_io.hpp"
 #include "mtpc/train/ceres_line_search_optimizer.hpp"
 #include "mtpc/train/linear_fit.hpp"
 #include "mtpc/train/manifest.hpp"
@@ -336,4 +337,53 @@ TEST(LinearStep, LinearEveryIsValidatedAndReported) {
     EXPECT_THROW(mtpc::CeresLineSearchOptimizer("bfgs", json{{"linear_first", 2.5}}), mtpc::InputError);
     const mtpc::CeresLineSearchOptimizer scheduled("bfgs", json{{"linear_every", 50}, {"linear_first", 5}});
     EXPECT_EQ(json::parse(scheduled.options_json()).at("linear_first"), 5);
+}
+
+namespace {
+
+/// ξ of a trained potential.
+Eigen::VectorXd moment_coefficients(const fs::path& mtp) {
+    const auto pot = mtpc::read_mtp(mtp.string());
+    return Eigen::Map<const Eigen::VectorXd>(pot.moment_coeffs.data(), Eigen::Index(pot.moment_coeffs.size()));
+}
+
+/// Trains the teacher set with `step` (radial-mf rank 2), alone and followed by the exact linear
+/// step; returns |ξ_step − ξ_step+linear| / |ξ_step+linear|: 0 up to rounding when the step
+/// itself ended with the exact re-solve.
+double distance_to_the_exact_linear_coefficients(const json& step, const fs::path& dir, const std::string& name) {
+    json m = mtpc::test::teacher_manifest(dir, dir / name, /*max_iterations=*/12);
+    m["convergence"] = false;
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    m["steps"] = json::array({step});
+    mtpc::TrainOptions opt;
+    opt.quiet = true;
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir / (name + ".json")).string()), opt).run();
+    m["steps"].push_back({{"optimizer", "linear"}, {"options", {{"l2", 0}}}});
+    m["output"]["directory"] = (dir / (name + "_then_linear")).string();
+    mtpc::Trainer(mtpc::parse_manifest(m, (dir / (name + "_then_linear.json")).string()), opt).run();
+    const Eigen::VectorXd alone = moment_coefficients(dir / name / "base/seed-1/potential.mtp");
+    const Eigen::VectorXd exact = moment_coefficients(dir / (name + "_then_linear") / "base/seed-1/potential.mtp");
+    return (alone - exact).norm() / exact.norm();
+}
+
+}  // namespace
+
+// The low-rank optimiser plugins re-solve through the host (Objective::solve_linear) on the same
+// schedule as the built-in BFGS and end their step with it, so an exact linear step after them
+// changes nothing; with linear_every 0 it does.
+TEST(LinearStep, LowRankOptimisersEndOnTheHostsExactLinearCoefficients) {
+    const mtpc::test::TempDir tmp("mtpc_lowrank_relinear_");
+    mtpc::test::write_teacher_data_set(tmp.path(), 42, 12, 6);
+    for (const std::string optimizer : {"optimizer-rbfgs", "optimizer-mfra"}) {
+        SCOPED_TRACE(optimizer);
+        json options = {{"max_iterations", 12}, {"linear_first", 4}, {"linear_every", 8}};
+        if (optimizer == "optimizer-mfra") options["rank_max"] = 3;
+        const double with = distance_to_the_exact_linear_coefficients({{"optimizer", optimizer}, {"options", options}},
+                                                                       tmp.path(), optimizer + "_with");
+        options["linear_every"] = 0;
+        const double without = distance_to_the_exact_linear_coefficients(
+            {{"optimizer", optimizer}, {"options", options}}, tmp.path(), optimizer + "_without");
+        EXPECT_LT(with, 1e-8);
+        EXPECT_GT(without, 1e-4);
+    }
 }

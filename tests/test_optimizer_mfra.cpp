@@ -201,6 +201,47 @@ TEST(RankAugmentingBfgs, TheAugmentationSplitChangesTheGaugeNotTheAugmentedMatri
     EXPECT_NE(losses[0][7], losses[1][7]);                              // BFGS in another gauge
 }
 
+/// A fixed-rank (rank 2 of a rank-4 target) MFRA run of `iterations` on a host that does or does
+/// not offer the exact linear solve.
+struct FixedRankRun {
+    LowRankObjective objective{kProblem, 4, 0, 37};
+    mtpc::sdk::OptimizerState state;
+    FixedRankRun(const std::string& schedule, int iterations, bool host_solves) {
+        objective.offers_linear_solve = host_solves;
+        const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(2));
+        state = random_start(objective, param, 12);
+        mtpc::mfra::RankAugmentingBfgs(R"({"rank_min": 2, "rank_max": 2, "gradient_tolerance": 0, )"
+                                       R"("function_tolerance": 0, "max_iterations": )" +
+                                       std::to_string(iterations) + (schedule.empty() ? "" : ", " + schedule) + "}")
+            .minimize(objective, param, state);
+    }
+};
+
+TEST(RankAugmentingBfgs, ReSolvesTheLinearBlockOnTheScheduleAndAtTheEnd) {
+    // linear_first 5, linear_every 20: after iterations 5, 15 (5 + 10) and 35 (15 + 20), and at
+    // the end (40).  The host's solve sets x = x*, so the result's x is x* exactly.
+    FixedRankRun run(R"("linear_first": 5, "linear_every": 20)", 40, true);
+    ASSERT_EQ(run.objective.reports.size(), 40u) << run.state.message;
+    EXPECT_EQ(run.objective.linear_solves_after_reports, (std::vector<int>{5, 15, 35, 40}));
+    expect_monotone(run.objective);  // each re-solve lowers the loss
+    EXPECT_EQ(run.state.x, run.objective.x_target());
+
+    FixedRankRun defaults("", 60, true);  // the defaults: first after 50, then at the end
+    EXPECT_EQ(defaults.objective.linear_solves_after_reports, (std::vector<int>{50, 60}));
+}
+
+TEST(RankAugmentingBfgs, WithoutAHostSolveOrWithPeriodZeroTheRunIsUnchanged) {
+    // A host without the solve (mtpc check-plugin's objective) and linear_every 0 give the same
+    // run, bit for bit: the schedule costs nothing where it cannot act.
+    FixedRankRun no_host(R"("linear_first": 5, "linear_every": 20)", 40, false);
+    FixedRankRun off(R"("linear_every": 0)", 40, true);
+    EXPECT_TRUE(off.objective.linear_solves_after_reports.empty());
+    ASSERT_EQ(no_host.objective.reports.size(), off.objective.reports.size());
+    for (std::size_t k = 0; k < off.objective.reports.size(); ++k)
+        EXPECT_EQ(no_host.objective.reports[k].loss, off.objective.reports[k].loss) << "report " << k;
+    EXPECT_GT((off.state.x - off.objective.x_target()).norm(), 0.0);
+}
+
 TEST(RankAugmentingBfgs, RejectsBadOptions) {
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"rank_min": 4, "rank_max": 2})"), std::invalid_argument);
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"augment_every": 0})"), std::invalid_argument);
@@ -208,6 +249,8 @@ TEST(RankAugmentingBfgs, RejectsBadOptions) {
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"iteration_count": "bfgs"})"), std::invalid_argument);
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"augmentation_split": "even"})"), std::invalid_argument);
     EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"line_search": "armijo"})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"linear_every": -1})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::mfra::RankAugmentingBfgs(R"({"linear_first": 2.5})"), std::invalid_argument);
     LowRankObjective objective(kProblem, 2, 0, 36);
     const mtpc::radial_full::FullRadial full(R"({"n_species": 4, "n_funcs": 4, "n_basis": 8})");
     auto state = random_start(objective, full, 8);

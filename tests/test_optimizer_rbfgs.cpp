@@ -152,6 +152,38 @@ TEST(RiemannianBfgs, ResumingFromARestartPointReproducesTheRun) {
     EXPECT_EQ(0, std::memcmp(again.radial.data(), state.radial.data(), sizeof(double) * state.radial.size()));
 }
 
+TEST(RiemannianBfgs, ReSolvesTheLinearBlockAtRestartPointsAndResumesThroughThem) {
+    // linear_first 5, linear_every 20: re-solves after iterations 5, 15 and 35, each as a restart
+    // (a restart point whose x is the host's solution x*), and at the end (40).
+    const char* options = R"({"max_iterations": 40, "linear_first": 5, "linear_every": 20, )"
+                          R"("function_tolerance": 0, "gradient_tolerance": 0})";
+    const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(3));
+    LowRankObjective full(kProblem, 3, 400, 23);
+    full.offers_linear_solve = true;
+    full.theta_size = param.num_parameters();
+    auto state = random_start(full, param, 13);
+    mtpc::rbfgs::RiemannianBfgs(options).minimize(full, param, state);
+    ASSERT_EQ(full.reports.size(), 40u) << state.message;
+    EXPECT_EQ(full.linear_solves_after_reports, (std::vector<int>{4, 14, 34, 40}));
+    ASSERT_EQ(full.restart_x.size(), 3u);
+    EXPECT_TRUE(full.reports[4].restart_point);
+    EXPECT_EQ(full.restart_x[0], full.x_target());
+    expect_monotone(full);
+    EXPECT_EQ(state.x, full.x_target());
+
+    LowRankObjective resumed(kProblem, 3, 400, 23);  // from the re-solve after iteration 15
+    resumed.offers_linear_solve = true;
+    mtpc::sdk::OptimizerState again;
+    again.x = full.restart_x[1];
+    again.theta = full.restart_theta[1];
+    again.iterations_done = 15;
+    mtpc::rbfgs::RiemannianBfgs(options).minimize(resumed, param, again);
+    ASSERT_EQ(resumed.reports.size(), 25u);
+    for (int k = 0; k < 25; ++k) EXPECT_EQ(resumed.reports[k].loss, full.reports[k + 15].loss) << "iteration " << k + 16;
+    EXPECT_EQ(0, std::memcmp(again.radial.data(), state.radial.data(), sizeof(double) * state.radial.size()));
+    EXPECT_EQ(again.x, state.x);
+}
+
 TEST(RiemannianBfgs, StopsPromptlyWhenTheHostAsks) {
     LowRankObjective objective(kProblem, 3, 0, 14);
     objective.stop_after = 3;
@@ -178,6 +210,7 @@ TEST(RiemannianBfgs, RankComesFromTheOptionOrTheParameterization) {
     EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"rnak": 2})"), std::invalid_argument);
     EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"hessian_transport": "exact"})"), std::invalid_argument);
     EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"line_search": "armijo"})"), std::invalid_argument);
+    EXPECT_THROW(mtpc::rbfgs::RiemannianBfgs(R"({"linear_every": -5})"), std::invalid_argument);
 }
 
 }  // namespace

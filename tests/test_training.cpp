@@ -220,6 +220,16 @@ TEST_F(TrainingFixture, ResumeWithTheDoublingScheduleGivesIdenticalResult) {
     expect_resumes_identical(m, dir_ / "schedule_whole", {2, 4, 7, 15, 26});
 }
 
+TEST_F(TrainingFixture, ResumeThroughRiemannianReSolvesGivesIdenticalResult) {
+    // R-MF re-solves through the host at restarts (after 2, 6, 14, 24 iterations): the restart
+    // points hold the re-solved x, and a run resumed there must land on the same potential.
+    json m = base_manifest("rmf_schedule_whole");
+    m["radial"] = {{"plugin", "radial-mf"}, {"options", {{"rank", 2}}}};
+    m["steps"] = {{{"optimizer", "optimizer-rbfgs"},
+                   {"options", {{"max_iterations", 30}, {"linear_every", 10}, {"linear_first", 2}}}}};
+    expect_resumes_identical(m, dir_ / "rmf_schedule_whole", {3, 7, 16});
+}
+
 TEST_F(TrainingFixture, ByDefaultAStopKeepsTheIterateReachedAndTheResumeLosesNoWork) {
     // No restart points inside the step (restart_every 0): a stop after 33 reports must not send
     // the resumed run back to iteration 0.
@@ -384,7 +394,8 @@ TEST_F(TrainingFixture, MinDistMustBeANumberOrAuto) {
 TEST_F(TrainingFixture, BuiltInStepsReSolveTheLinearCoefficientsByDefault) {
     // The recipe's default (README): a bfgs/lbfgs step that does not set linear_every re-solves
     // after 50, 150, 350, 750 iterations and then every 500; a step's own period, 0 included, is
-    // kept (fixed, unless it sets linear_first too); plugin steps get nothing.
+    // kept (fixed, unless it sets linear_first too); the manifest injects nothing into a plugin
+    // step (the low-rank optimisers carry the same defaults themselves: LowRankSteps... below).
     json m = base_manifest("x");
     m["steps"] = {{{"optimizer", "bfgs"}},
                   {{"optimizer", "lbfgs"}, {"options", {{"linear_every", 0}}}},

@@ -145,7 +145,7 @@ int CeresLineSearchOptimizer::segment_budget(int done) const {
     return budget;
 }
 
-LinearResolveSchedule CeresLineSearchOptimizer::schedule() const { return {linear_first_, linear_every_}; }
+sdk::LinearResolveSchedule CeresLineSearchOptimizer::schedule() const { return {linear_first_, linear_every_}; }
 
 ceres::GradientProblemSolver::Options CeresLineSearchOptimizer::solver_options(int budget) const {
     ceres::GradientProblemSolver::Options opt;
@@ -178,13 +178,15 @@ void CeresLineSearchOptimizer::minimize(sdk::Objective& objective, const sdk::Ra
     std::copy(state.x.data(), state.x.data() + nx, z.begin());
     std::copy(state.theta.data(), state.theta.data() + n_theta, z.begin() + nx);
 
-    const LinearResolveSchedule resolves = schedule();
-    if (resolves.enabled() && !linear_solver_)
-        throw std::invalid_argument(method_ + ": option 'linear_every' needs a linear solver (mtpc train sets it)");
+    const sdk::LinearResolveSchedule resolves = schedule();
     int done = state.iterations_done;
     int resolved_at = -1;  // the iteration whose θ x was last re-solved for (the solve is θ's alone)
+    std::vector<double> C(param.shape().size());
     const auto resolve_linear = [&] {
-        linear_solver_(z.data() + nx, z.data());
+        param.materialize(z.data() + nx, C.data());
+        if (!objective.solve_linear(C.data(), z.data()))
+            throw std::invalid_argument(method_ + ": option 'linear_every' needs an objective that solves for the "
+                                                  "linear coefficients (mtpc train's does)");
         resolved_at = done;
     };
     state.converged = state.interrupted = false;

@@ -37,12 +37,10 @@ LinearFitResult Trainer::Impl::solve_linear(const RunContext& run, const double*
     return fit_linear(equations, options, reg);
 }
 
-void Trainer::Impl::exact_linear_coefficients(const RunContext& run, const double* theta, double* x) {
-    Eigen::VectorXd C(run.shape.size());
-    run.radial->materialize(theta, C.data());
+void Trainer::Impl::exact_linear_coefficients(const RunContext& run, const double* C, double* x) {
     LinearFitOptions options;
     options.l2 = 0.0;
-    const LinearFitResult fit = solve_linear(run, C.data(), options);
+    const LinearFitResult fit = solve_linear(run, C, options);
     for (int a = 0; a < run.nx; ++a) x[a] = fit.theta[a] / run.scale[a];
 }
 

@@ -132,9 +132,9 @@ struct Trainer::Impl {
     void run_linear_step(RunContext& run, size_t step, ProgressPrinter& printer);
     /// The exact minimiser over the linear coefficients for the radial tensor C (linear_step.cpp).
     LinearFitResult solve_linear(const RunContext& run, const double* C, const LinearFitOptions& options);
-    /// solve_linear with l2 0 for θ, written to x in the objective's scaled coordinates: what a
-    /// bfgs step's "linear_every" re-solve uses.
-    void exact_linear_coefficients(const RunContext& run, const double* theta, double* x);
+    /// solve_linear with l2 0 for the radial tensor C, written to x in the objective's scaled
+    /// coordinates: what an optimiser's periodic re-solve (Objective::solve_linear) gets.
+    void exact_linear_coefficients(const RunContext& run, const double* C, double* x);
     /// Checkpoints, progress, learning curve, stop requests and the convergence rule; returns
     /// whether the optimiser may go on.
     bool on_report(RunContext& run, StepProgress& s, const sdk::ProgressReport& r);

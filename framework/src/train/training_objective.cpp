@@ -78,4 +78,11 @@ double TrainingObjective::add_regularization(const double* x, const double* C, d
 
 bool TrainingObjective::report(const sdk::ProgressReport& progress) { return report_ ? report_(progress) : true; }
 
+bool TrainingObjective::solve_linear(const double* C, double* x) {
+    if (!linear_solver_) return false;
+    linear_solver_(C, x);
+    ++linear_solves_;
+    return true;
+}
+
 }  // namespace mtpc

@@ -279,8 +279,6 @@ void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& prin
         return;
     }
     auto optimizer = make_optimizer(m, step);
-    if (auto* ceres = dynamic_cast<CeresLineSearchOptimizer*>(optimizer.get()))
-        ceres->set_linear_solver([this, &run](const double* theta, double* x) { exact_linear_coefficients(run, theta, x); });
     StepProgress s{step, m.steps[step].optimizer, step == run.first_step ? run.resume_iterations : 0, printer,
                    ConvergenceRule(m.convergence)};
     if (step == run.first_step && !run.resume_rule_state.is_null()) s.rule.restore(run.resume_rule_state);
@@ -291,6 +289,8 @@ void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& prin
     TrainingObjective objective(*run.model, *run.train, run.scale, threads(),
                                 [&](const sdk::ProgressReport& r) { return on_report(run, s, r); },
                                 Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread});
+    // Every optimiser, built-in or plugin, re-solves through the objective (LinearResolveSchedule).
+    objective.set_linear_solver([this, &run](const double* C, double* x) { exact_linear_coefficients(run, C, x); });
     s.objective = &objective;
     sdk::OptimizerState state;
     state.x = run.x_scaled;

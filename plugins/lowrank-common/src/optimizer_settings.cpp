@@ -35,6 +35,8 @@ OptimizerSettings OptimizerSettings::parse(const plugin_common::Options& opt, co
     if (line_search != "wolfe" && line_search != "armijo_doubling")
         throw std::invalid_argument(plugin + ": option 'line_search' must be \"wolfe\" or \"armijo_doubling\"");
     s.line_search = line_search == "armijo_doubling" ? LineSearchKind::kArmijoDoubling : LineSearchKind::kWeakWolfe;
+    s.linear_first = opt.get_int("linear_first", 0, s.linear_first);
+    s.linear_every = opt.get_int("linear_every", 0, s.linear_every);
     return s;
 }
 
@@ -45,7 +47,9 @@ nlohmann::json OptimizerSettings::to_json() const {
                           {"sufficient_decrease", sufficient_decrease},
                           {"initial_step", initial_step},
                           {"initial_hessian", scale_initial_hessian ? "scaled" : "identity"},
-                          {"line_search", line_search_name(line_search)}};
+                          {"line_search", line_search_name(line_search)},
+                          {"linear_first", linear_first},
+                          {"linear_every", linear_every}};
 }
 
 LineSearchSettings OptimizerSettings::line_search_settings() const {

@@ -148,6 +148,7 @@ struct Run {
     int steps_at_rank = 0;      ///< BFGS steps since the last augmentation ("all_steps")
     int bfgs_steps = 0;         ///< BFGS steps of this run, Algorithm 1's k ("bfgs_steps")
     int last_augmented_at = 0;  ///< the k of the last augmentation ("bfgs_steps")
+    int resolved_at = -1;       ///< the iteration after which x was last re-solved
     bool interrupted = false;
 
     /// Start: the balanced factors of SVD_{rank_min}(C(θ)), as radial-mf's initialize_from.
@@ -182,6 +183,16 @@ struct Run {
         }
         if (!objective.report(progress)) interrupted = true;
         return !interrupted;
+    }
+
+    /// MLIP-2's periodic re-solve: x becomes the exact linear coefficients for the current Ĉ (when
+    /// the host offers them) and H starts afresh, as the built-in BFGS restarts after its re-solve.
+    void resolve_linear() {
+        resolved_at = iteration;
+        if (!objective.solve_linear(current.radial.data(), current.x.data())) return;
+        evaluate(objective, current, evaluations);
+        H.reset(p + rank * (m + n));
+        previous_decrease = 0;
     }
 
     /// One rank augmentation; false when it cannot decrease the loss (G ≈ 0 or no decrease found).
@@ -284,7 +295,7 @@ RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
     opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
                     "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian", "augment_hessian",
-                    "line_search", "iteration_count", "augmentation_split"});
+                    "line_search", "iteration_count", "augmentation_split", "linear_first", "linear_every"});
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_min_ = opt.get_int("rank_min", 1, 0);
     rank_max_ = opt.get_int("rank_max", 1, 0);
@@ -336,6 +347,7 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
     const auto [rank_min, rank_max] = checked_ranks(objective.radial_shape(), param_rank);
     Run run(objective, param, settings_, schedule_, param_rank, rank_max);
     run.start(state, rank_min);
+    const sdk::LinearResolveSchedule resolves = settings_.linear_resolve_schedule();
     state.converged = false;
     state.message.clear();
     while (!run.interrupted) {
@@ -343,6 +355,7 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
             state.message = "reached max_iterations";
             break;
         }
+        if (resolves.resolves_after(run.iteration) && run.resolved_at != run.iteration) run.resolve_linear();
         const sdk::Vector g = gradient(run.current);
         const double g_norm = g.norm();
         Run::StepOutcome outcome = Run::StepOutcome::kStalled;  // no more progress at this rank
@@ -365,6 +378,10 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
     }
     state.interrupted = run.interrupted;
     if (state.interrupted) state.message = "stopped on request";
+    // The step ends with a re-solve, as the built-in BFGS's does (also when the host's convergence
+    // rule stopped it; a user's stop discards the result anyway).
+    if (resolves.enabled() && run.resolved_at != run.iteration)
+        objective.solve_linear(run.current.radial.data(), run.current.x.data());
     run.finish(state);
 }
 

@@ -55,7 +55,10 @@ struct AugmentationSchedule {
 /// (1), "iteration_count" ("all_steps"), "augmentation_split" ("balanced"), "line_search"
 /// ("wolfe"), "max_iterations" (1000), "gradient_tolerance" (1e-8), "function_tolerance" (1e-12),
 /// "sufficient_decrease" (1e-3), "initial_step" (1), "initial_hessian" ("identity"),
-/// "augment_hessian" ("keep").  With rank_min = rank_max it is a fixed-rank MF optimiser (BFGS on
+/// "augment_hessian" ("keep"), "linear_first" (50) and "linear_every" (500): the exact re-solve of
+/// x for the current Ĉ (Objective::solve_linear, the built-in BFGS recipe; H restarts after it;
+/// not in Algorithm 1, which has no linear block of its own, but a compressed fit without it
+/// lags the base fit that has it).  With rank_min = rank_max it is a fixed-rank MF optimiser (BFGS on
 /// (x, U, V)), the same BFGS as MFRA's, for a like-for-like MF vs MFRA comparison.
 ///
 /// Result: radial = U Vᵀ.  When the final rank differs from the parameterization's "rank",

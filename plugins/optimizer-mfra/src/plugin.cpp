@@ -19,4 +19,6 @@ MTPC_DEFINE_PLUGIN(MTPC_KIND_OPTIMIZER, "optimizer-mfra", "1.0.0",
  "function_tolerance": "number, default 1e-12",
  "sufficient_decrease": "number in (0, 0.5), default 1e-3",
  "initial_step": "number > 0, default 1: scale of the line search's first trial step",
- "initial_hessian": "\"identity\" (default) or \"scaled\" (Shanno-Phua scaling at the first BFGS update)"})json")
+ "initial_hessian": "\"identity\" (default) or \"scaled\" (Shanno-Phua scaling at the first BFGS update)",
+ "linear_first": "integer >= 0, default 50: the first exact re-solve of the linear coefficients (Objective::solve_linear) after this many iterations, the intervals then doubling to linear_every",
+ "linear_every": "integer >= 0, default 500: re-solve every N iterations after the doubling start, and at the end; 0 = never"})json")

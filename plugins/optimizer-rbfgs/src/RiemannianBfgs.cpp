@@ -124,10 +124,13 @@ struct Run {
 
     /// A segment starts from (x, θ) alone -- X = SVD_r(C(θ)), H = H₀ -- exactly as a resumed run
     /// does, so that every segment start is a restart point in the sense of sdk::ProgressReport.
-    void start_segment(const sdk::Vector& x) {
+    /// With `resolve_linear` x is first replaced by the exact linear coefficients for C(θ) (when
+    /// the host offers them; MLIP-2's periodic re-solve), so the restart point holds them.
+    void start_segment(const sdk::Vector& x, bool resolve_linear = false) {
         current.x = x;
         sdk::Vector C(manifold.ambient_size());
         param.materialize(theta.data(), C.data());
+        if (resolve_linear) objective.solve_linear(C.data(), current.x.data());
         current.point.resize(manifold.point_size());
         manifold.from_ambient(C.data(), current.point.data());
         evaluate(objective, manifold, current, evaluations);
@@ -149,20 +152,20 @@ struct Run {
     }
 
     /// Moves to `next`, reached by `step` along `direction`.  Restarts (a new segment from next's
-    /// x and θ) when `periodic_restart` or when the tangent spaces are too far apart for T⁻¹ to be
-    /// trusted (then the curvature pair is worthless anyway); otherwise H is transported and
-    /// updated with s = T(step·η), y = grad_new − T(grad_old), both in the new tangent coordinates.
-    /// Returns whether it restarted.
-    bool move_to(Iterate next, const sdk::Vector& direction, double step, bool periodic_restart,
+    /// x and θ) when `periodic_restart` or `resolve_linear` (then x is re-solved first) or when the
+    /// tangent spaces are too far apart for T⁻¹ to be trusted (then the curvature pair is worthless
+    /// anyway); otherwise H is transported and updated with s = T(step·η), y = grad_new −
+    /// T(grad_old), both in the new tangent coordinates.  Returns whether it restarted.
+    bool move_to(Iterate next, const sdk::Vector& direction, double step, bool periodic_restart, bool resolve_linear,
                  lowrank::InverseBfgs::Transport transport) {
         TangentFrame next_frame = manifold.frame(next.point.data());
         const sdk::Matrix K = TangentFrame::transport_matrix(*frame, next_frame);
         previous_decrease = current.loss - next.loss;
         const Eigen::PartialPivLU<sdk::Matrix> lu(K);
         theta.resize(param.num_parameters());
-        if (!(lu.rcond() > 1e-10) || periodic_restart) {
+        if (!(lu.rcond() > 1e-10) || periodic_restart || resolve_linear) {
             param.initialize_from(next.radial.data(), theta.data());
-            start_segment(next.x);
+            start_segment(next.x, resolve_linear);
             return true;
         }
         const sdk::Vector g_next = tangent_gradient(next, next_frame);
@@ -201,7 +204,7 @@ RiemannianBfgs::RiemannianBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
     opt.allow_only({"rank", "max_iterations", "gradient_tolerance", "function_tolerance", "sufficient_decrease",
                     "initial_step", "initial_hessian", "radial_metric", "restart_every", "line_search",
-                    "hessian_transport"});
+                    "hessian_transport", "linear_first", "linear_every"});
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_ = opt.get_int("rank", 1, 0);
     restart_every_ = opt.get_int("restart_every", 0, 0);
@@ -248,6 +251,8 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
     run.start_segment(state.x);
 
     int iteration = state.iterations_done;
+    const sdk::LinearResolveSchedule resolves = settings_.linear_resolve_schedule();
+    int resolved_at = -1;  // the iteration after which x was last re-solved
     state.converged = false;
     state.interrupted = false;
     state.message.clear();
@@ -286,7 +291,9 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
         const double previous_loss = run.current.loss;
         ++iteration;
         const bool periodic_restart = restart_every_ > 0 && (iteration - state.iterations_done) % restart_every_ == 0;
-        const bool restarted = run.move_to(curve.kept(), direction, found.step, periodic_restart, transport_);
+        const bool resolve = resolves.resolves_after(iteration);
+        if (resolve) resolved_at = iteration;
+        const bool restarted = run.move_to(curve.kept(), direction, found.step, periodic_restart, resolve, transport_);
         if (!objective.report(run.report(iteration, found.step, rank, restarted))) {
             state.interrupted = true;
             state.message = "stopped on request";
@@ -300,6 +307,10 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
         }
     }
 
+    // The step ends with a re-solve, as the built-in BFGS's does (also when the host's convergence
+    // rule stopped it; a user's stop discards the result anyway).
+    if (resolves.enabled() && resolved_at != iteration)
+        objective.solve_linear(run.current.radial.data(), run.current.x.data());
     state.x = run.current.x;
     state.radial = run.current.radial;
     state.theta.resize(param.num_parameters());

@@ -36,7 +36,9 @@ namespace mtpc::rbfgs {
 /// "sufficient_decrease" (1e-3), "initial_step" (1), "initial_hessian" ("identity"), "line_search"
 /// ("wolfe"), "hessian_transport" ("symmetrized"), "radial_metric" ("factor"), "restart_every"
 /// (0 = never: forget the Hessian approximation every this many iterations, giving the host
-/// restart points).  The paper's form: {"line_search": "armijo_doubling", "hessian_transport":
+/// restart points), "linear_first" (50) and "linear_every" (500): the exact re-solve of x for the
+/// current Ĉ (Objective::solve_linear, the built-in BFGS recipe; not in Algorithm 2) at a restart,
+/// which is a restart point holding the re-solved x; 0 = never.  The paper's form: {"line_search": "armijo_doubling", "hessian_transport":
 /// "plain", "radial_metric": "euclidean"} with "sufficient_decrease" 1e-3 or 1e-4.
 ///
 /// Restart points (sdk::ProgressReport::restart_point): the iterate after a periodic restart, or

@@ -17,4 +17,6 @@ MTPC_DEFINE_PLUGIN(MTPC_KIND_OPTIMIZER, "optimizer-rbfgs", "1.0.0",
  "hessian_transport": "\"symmetrized\" (default: symmetric part of T H T^-1) or \"plain\" (T H T^-1 as in Algorithm 2)",
  "radial_metric": "\"factor\" (default: H0 of the radial block in the balanced-factor metric) or \"euclidean\" (H0 = identity, Algorithm 2)",
  "restart_every": "integer >= 0, default 0 (never): reset the Hessian approximation (a restart point) every N iterations",
+ "linear_first": "integer >= 0, default 50: the first exact re-solve of the linear coefficients (Objective::solve_linear) after this many iterations, the intervals then doubling to linear_every",
+ "linear_every": "integer >= 0, default 500: re-solve every N iterations after the doubling start, and at the end; 0 = never",
  "examples": [{"rank": 2}]})json")

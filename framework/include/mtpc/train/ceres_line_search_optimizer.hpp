@@ -9,7 +9,7 @@
 #include <string>
 
 #include "mtpc/sdk/optimizer.hpp"
-#include "mtpc/train/linear_resolve_schedule.hpp"
+#include "mtpc/sdk/linear_resolve_schedule.hpp"
 
 namespace mtpc {
 
@@ -25,8 +25,8 @@ namespace mtpc {
 ///   linear_every [0]            MLIP-2's periodic re-solve: after every this many iterations, and
 ///                               at the end of the step, replace the linear coefficients x by the
 ///                               exact minimiser of the loss for the current radial parameters θ
-///                               (the `linear` step with l2 0; it needs the trainer's
-///                               set_linear_solver), then restart the solver; 0 = never.  One
+///                               (Objective::solve_linear: the `linear` step with l2 0; an
+///                               objective without one is an error), then restart the solver; 0 = never.  One
 ///                               convergence rule and one iteration count cover the whole step.
 ///                               A manifest's step gets StepSpec::kDefaultLinearEvery unless it
 ///                               sets it (the recipe's default lives with the recipe).
@@ -42,12 +42,6 @@ public:
     void minimize(sdk::Objective& objective, const sdk::RadialParameterization& param,
                   sdk::OptimizerState& state) override;
 
-    /// Writes into x the linear coefficients (in the objective's coordinates) that minimise the
-    /// loss for the radial parameters θ.  The result depends on θ only, so a resumed segment that
-    /// solves again gets the same x.
-    using LinearSolver = std::function<void(const double* theta, double* x)>;
-    void set_linear_solver(LinearSolver solver) { linear_solver_ = std::move(solver); }
-
     /// Names of the built-in optimisers.
     static bool is_builtin(const std::string& name) { return name == "bfgs" || name == "lbfgs"; }
 
@@ -59,7 +53,6 @@ private:
     int restart_every_ = 0;
     int linear_every_ = 0;
     int linear_first_ = 0;
-    LinearSolver linear_solver_;
 
     /// Every option with its member and lower bound, in one place: the parser, the allowed keys
     /// and options_json() all derive from it (doubles: non-negative).
@@ -79,7 +72,7 @@ private:
     /// and the next re-solve, whichever comes first.
     [[nodiscard]] int segment_budget(int done) const;
     /// Where this step re-solves the linear coefficients (linear_first, linear_every).
-    [[nodiscard]] LinearResolveSchedule schedule() const;
+    [[nodiscard]] sdk::LinearResolveSchedule schedule() const;
     /// Ceres's options for one segment of at most `budget` iterations.
     [[nodiscard]] ceres::GradientProblemSolver::Options solver_options(int budget) const;
 };

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mtpc/sdk/linear_resolve_schedule.hpp"
 #include "mtpc/train/convergence_rule.hpp"
 #include "mtpc/train/model_selection.hpp"
 
@@ -64,12 +65,12 @@ struct StepSpec {
     /// coefficients every 500 iterations (after the doubling start below) and at the step's end
     /// (the fixed period 500 on the whole train.cfg of Nb-Mo-Ta-W,
     /// seed 1: validation 3.75 instead of 4.40 meV/atom, test 6.15 instead of 7.69; bench/README).
-    static constexpr int kDefaultLinearEvery = 500;
+    static constexpr int kDefaultLinearEvery = sdk::LinearResolveSchedule::kDefaultEvery;
     /// linear_first with that default: the first re-solve after 50 iterations, the intervals
     /// doubling to 500 (LinearResolveSchedule), so that a short fit is not stopped with linear
     /// coefficients that lag its radial functions (train_tiny.cfg, 250 iterations, three seeds: one
     /// seed's Ta forces 9.7 eV/Å with the fixed period, 0.49 with this; bench/README).
-    static constexpr int kDefaultLinearFirst = 50;
+    static constexpr int kDefaultLinearFirst = sdk::LinearResolveSchedule::kDefaultFirst;
     std::string optimizer;  ///< "bfgs"/"lbfgs" (built-in, Ceres) or an optimizer plugin name
     nlohmann::json options = nlohmann::json::object();
 };

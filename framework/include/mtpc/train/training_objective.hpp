@@ -35,6 +35,8 @@ struct Regularization {
 class TrainingObjective final : public sdk::Objective {
 public:
     using ReportFn = std::function<bool(const sdk::ProgressReport&)>;
+    /// Writes into x (scaled coordinates) the exact linear coefficients for the radial tensor C.
+    using LinearSolveFn = std::function<void(const double* C, double* x)>;
 
     TrainingObjective(const MtpModel& model, const TrainingSet& data, std::vector<double> linear_scale,
                       int threads, ReportFn report, Regularization regularization = {});
@@ -43,6 +45,10 @@ public:
     [[nodiscard]] sdk::RadialShape radial_shape() const override { return model_.radial_shape(); }
     double evaluate(const double* x, const double* C, double* dL_dx, double* dL_dC) override;
     bool report(const sdk::ProgressReport& progress) override;
+    /// The trainer's exact linear solve (set_linear_solver); false without one.  Counted.
+    bool solve_linear(const double* C, double* x) override;
+    void set_linear_solver(LinearSolveFn solver) { linear_solver_ = std::move(solver); }
+    [[nodiscard]] long linear_solves() const { return linear_solves_; }
 
     [[nodiscard]] long evaluations() const { return evaluations_; }
     /// The regularisation part of the last evaluate() (already included in its value).
@@ -63,6 +69,8 @@ private:
     std::vector<double> scale_;
     int threads_;
     ReportFn report_;
+    LinearSolveFn linear_solver_;
+    long linear_solves_ = 0;
     Regularization reg_;
     RadialOrthonormalityPenalty radial_penalty_;
     NeighborSpeciesSpreadPenalty species_spread_penalty_;

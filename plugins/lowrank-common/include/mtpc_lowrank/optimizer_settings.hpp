@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "mtpc/sdk/linear_resolve_schedule.hpp"
 #include "mtpc/sdk/optimizer.hpp"
 #include "mtpc_lowrank/line_search.hpp"
 #include "mtpc_plugin_common/options.hpp"
@@ -25,6 +26,12 @@ struct OptimizerSettings {
     /// "initial_hessian": "identity" (false, default: H₀ kept as given, like Ceres) or "scaled"
     /// (true: Shanno–Phua scaling at the first update, see InverseBfgs::update).
     bool scale_initial_hessian = false;
+    /// "linear_first", "linear_every": when the linear coefficients are re-solved exactly
+    /// (Objective::solve_linear; the built-in BFGS recipe's defaults, so that a compressed model
+    /// trains as the base one does); linear_every 0 = never.  After a re-solve the optimiser
+    /// restarts its Hessian approximation, as the built-in BFGS does.
+    int linear_first = sdk::LinearResolveSchedule::kDefaultFirst;
+    int linear_every = sdk::LinearResolveSchedule::kDefaultEvery;
 
     /// Reads the keys above from `opt` (absent keys keep their defaults); throws
     /// std::invalid_argument naming the plugin and the key when a value is out of range.
@@ -33,6 +40,8 @@ struct OptimizerSettings {
     [[nodiscard]] nlohmann::json to_json() const;
     /// The line-search settings these options define.
     [[nodiscard]] LineSearchSettings line_search_settings() const;
+    /// The re-solve points these options define.
+    [[nodiscard]] sdk::LinearResolveSchedule linear_resolve_schedule() const { return {linear_first, linear_every}; }
 };
 
 /// The "rank" key of a parameterization's options_json(), or 0 when it has none (e.g. radial-full).

@@ -20,7 +20,7 @@
 #include <Eigen/Core>
 #endif
 
-#define MTPC_PLUGIN_ABI_VERSION 2u  /* 2: sdk::LossTarget gained stress_voigt (its size changed) */
+#define MTPC_PLUGIN_ABI_VERSION 3u  /* 3: sdk::Objective gained solve_linear (its vtable grew); 2: sdk::LossTarget gained stress_voigt */
 
 #if defined(_WIN32)
 #define MTPC_PLUGIN_EXPORT __declspec(dllexport)

@@ -39,6 +39,16 @@ public:
     /// Called once per accepted iterate.  Returns false when the run must stop now (Ctrl-C,
     /// budget): the optimiser then returns promptly with its current iterate.
     virtual bool report(const ProgressReport& progress) = 0;
+    /// Replaces x by the linear coefficients (species constants and ξ, in the objective's
+    /// coordinates) that minimise the data loss for the radial tensor C, exactly (a linear least
+    /// squares solve: MLIP-2's periodic re-solve).  Returns false, leaving x alone, when the host
+    /// offers none; an optimiser then carries on without.  Deterministic in C: a resumed run that
+    /// solves again at the same point gets the same x.  LinearResolveSchedule says when.
+    virtual bool solve_linear(const double* C, double* x) {
+        (void)C;
+        (void)x;
+        return false;
+    }
 };
 
 /// Input and output of Optimizer::minimize.

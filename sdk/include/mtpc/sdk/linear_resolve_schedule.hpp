@@ -1,7 +1,9 @@
-// When a built-in BFGS step re-solves the linear coefficients exactly (MLIP-2's periodic re-solve).
+// When an optimiser re-solves the linear coefficients exactly (MLIP-2's periodic re-solve, through
+// Objective::solve_linear): shared by the built-in BFGS steps and the low-rank optimiser plugins,
+// so that every parameterization trains with the same recipe.
 #pragma once
 
-namespace mtpc {
+namespace mtpc::sdk {
 
 /// The iterations after which the linear coefficients are re-solved: the first after `first`
 /// iterations, then at intervals that double (first, 2·first, 4·first, …) until they reach
@@ -14,6 +16,11 @@ namespace mtpc {
 /// where an uninterrupted one does.
 class LinearResolveSchedule {
 public:
+    /// The recipe's default (README "Training"): re-solves after 50, 150, 350, 750 iterations, then
+    /// every 500.  A manifest's bfgs/lbfgs step and the low-rank optimisers start from these.
+    static constexpr int kDefaultFirst = 50;
+    static constexpr int kDefaultEvery = 500;
+
     LinearResolveSchedule(int first, int every) : first_(first > 0 && first < every ? first : every), every_(every) {}
 
     [[nodiscard]] bool enabled() const { return every_ > 0; }
@@ -36,4 +43,4 @@ private:
     int first_, every_;
 };
 
-}  // namespace mtpc
+}  // namespace mtpc::sdk
