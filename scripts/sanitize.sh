@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${MTPC_SANITIZE_BUILD_DIR:-build-asan}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTPC_SANITIZE=address,undefined -DMTPC_BUILD_BENCH=OFF \
+# -O1 -g1 (line tables): what the ASan documentation recommends, and half the compile time of -O2 -g
+# (checkpoint.cpp: 20 s against 43 s of CPU), which keeps CI under its 30 minutes.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DMTPC_SANITIZE=address,undefined -DMTPC_BUILD_BENCH=OFF \
   -DMTPC_BUILD_PYTHON=OFF -DMTPC_BUILD_KIM=OFF  # ASan code cannot load into python3 or lmp built without it
 cmake --build "$build" -j "$(nproc)"
 # detect_leaks=0: plugins stay loaded until exit by design (the deleter keeps the library alive).

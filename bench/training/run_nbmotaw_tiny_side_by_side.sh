@@ -2,7 +2,8 @@
 # Side by side with MLIP-2's own recipe on train_tiny.cfg (149 configurations; level 14,
 # 1.9-5.0 A, weights 1 / 0.01 / 0): MLIP-2's fit (../shared/reference/mlip2_fits/, evaluated here
 # by mtpc, which reproduces MLIP-2's numbers exactly) against mtpc's default recipe for the base
-# model, MF rank 6 (~56% of the radial parameters) and MFRA up to rank 6, per `Feature source`
+# model, MF rank 6 (~56% of the radial parameters) trained by BFGS and by R-MF (Riemannian BFGS)
+# and MFRA up to rank 6, per `Feature source`
 # of test.cfg.  Then the base fit at 250, 500, 1000 and 2000 BFGS iterations (convergence rule
 # off): longer fits must not blow up outside the training data.
 #
@@ -25,7 +26,8 @@ s="$out/nbmotaw_tiny_side_by_side"
 echo
 echo "## test.cfg per source: MLIP-2's recipe against mtpc's defaults"
 "$here/per_source_table.py" "$build/bin/mtpc" "$test_cfg" "MLIP-2=$mlip2" "base=$s/base/seed-1/potential.mtp" \
-  "MF-r6=$s/MF-r6/seed-1/potential.mtp" "MFRA-r6=$s/MFRA-r6/seed-1/potential.mtp" --json "$s/test_by_source.json"
+  "MF-r6=$s/MF-r6/seed-1/potential.mtp" "RMF-r6=$s/RMF-r6/seed-1/potential.mtp" \
+  "MFRA-r6=$s/MFRA-r6/seed-1/potential.mtp" --json "$s/test_by_source.json"
 /usr/bin/python3 - "$s/test_by_source.json" "$s/summary.json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))
@@ -39,7 +41,7 @@ for name, r in runs.items():
 ref = t["MLIP-2"]
 worse = [(g, k) for g in ref for k in ("energy_meV", "force") if t["base"][g][k] > ref[g][k]]
 print("base worse than MLIP-2 in:", ", ".join("%s %s" % w for w in worse) or "nothing")
-for name in ("MF-r6", "MFRA-r6"):
+for name in ("MF-r6", "RMF-r6", "MFRA-r6"):
     bad = [(g, k) for g in ref for k in ("energy_meV", "force") if t[name][g][k] > 2 * t["base"][g][k]]
     print("%s worse than 2x base in:" % name, ", ".join("%s %s" % w for w in bad) or "nothing")
 PY
