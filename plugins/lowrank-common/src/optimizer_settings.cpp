@@ -52,6 +52,14 @@ nlohmann::json OptimizerSettings::to_json() const {
                           {"linear_every", linear_every}};
 }
 
+std::vector<std::string> OptimizerSettings::keys_and(std::initializer_list<const char*> own) {
+    std::vector<std::string> keys;
+    const nlohmann::json defaults = OptimizerSettings{}.to_json();  // items() must not outlive it
+    for (const auto& item : defaults.items()) keys.push_back(item.key());
+    keys.insert(keys.end(), own.begin(), own.end());
+    return keys;
+}
+
 LineSearchSettings OptimizerSettings::line_search_settings() const {
     LineSearchSettings line;
     line.kind = line_search;

@@ -293,9 +293,8 @@ bool AugmentationSchedule::due(int steps_at_rank, int bfgs_steps, int last_augme
 
 RankAugmentingBfgs::RankAugmentingBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
-    opt.allow_only({"rank_min", "rank_max", "augment_every", "rank_step", "max_iterations", "gradient_tolerance",
-                    "function_tolerance", "sufficient_decrease", "initial_step", "initial_hessian", "augment_hessian",
-                    "line_search", "iteration_count", "augmentation_split", "linear_first", "linear_every"});
+    opt.allow_only(lowrank::OptimizerSettings::keys_and(
+        {"rank_min", "rank_max", "augment_every", "rank_step", "augment_hessian", "iteration_count", "augmentation_split"}));
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_min_ = opt.get_int("rank_min", 1, 0);
     rank_max_ = opt.get_int("rank_max", 1, 0);

@@ -151,6 +151,29 @@ struct Run {
         return direction;
     }
 
+    /// An accepted line search: the iterate reached, and how.
+    struct Step {
+        Iterate next;
+        sdk::Vector direction;  ///< η in tangent coordinates at `current`
+        double length = 0;
+    };
+
+    /// One line search along the retraction curve of −H g from `current`; nullopt when it found
+    /// no decrease.
+    std::optional<Step> search(const lowrank::OptimizerSettings& settings, const lowrank::LineSearchSettings& line) {
+        double slope = 0;
+        sdk::Vector direction = descent_direction(slope);
+        const double first_trial =
+            lowrank::first_trial_step(settings.initial_step, H.is_fresh(), g.norm(), previous_decrease, slope);
+        const sdk::Vector direction_x = direction.head(p);
+        sdk::Vector direction_radial(manifold.ambient_size());
+        frame->to_ambient(direction.tail(d), direction_radial.data());
+        RetractionCurve curve(objective, manifold, current, direction_x, direction_radial, evaluations);
+        const lowrank::LineSearchResult found = lowrank::search_line(curve, {current.loss, slope}, first_trial, line);
+        if (!found.decreased) return std::nullopt;
+        return Step{curve.kept(), std::move(direction), found.step};
+    }
+
     /// Moves to `next`, reached by `step` along `direction`.  Restarts (a new segment from next's
     /// x and θ) when `periodic_restart` or `resolve_linear` (then x is re-solved first) or when the
     /// tangent spaces are too far apart for T⁻¹ to be trusted (then the curvature pair is worthless
@@ -196,15 +219,26 @@ struct Run {
         progress.theta = theta.data();
         return progress;
     }
+
+    /// The result: x (re-solved first when `resolve_linear`: a step ends with a re-solve, as the
+    /// built-in BFGS's does), Ĉ and its θ.
+    void finish(sdk::OptimizerState& state, int iteration, bool resolve_linear) {
+        if (resolve_linear) objective.solve_linear(current.radial.data(), current.x.data());
+        state.x = current.x;
+        state.radial = current.radial;
+        state.theta.resize(param.num_parameters());
+        param.initialize_from(state.radial.data(), state.theta.data());
+        state.new_parameterization_options.clear();
+        state.iterations_done = iteration;
+        state.evaluations = evaluations;
+    }
 };
 
 }  // namespace
 
 RiemannianBfgs::RiemannianBfgs(const std::string& options_json) {
     plugin_common::Options opt(kName, options_json);
-    opt.allow_only({"rank", "max_iterations", "gradient_tolerance", "function_tolerance", "sufficient_decrease",
-                    "initial_step", "initial_hessian", "radial_metric", "restart_every", "line_search",
-                    "hessian_transport", "linear_first", "linear_every"});
+    opt.allow_only(lowrank::OptimizerSettings::keys_and({"rank", "radial_metric", "restart_every", "hessian_transport"}));
     settings_ = lowrank::OptimizerSettings::parse(opt, kName);
     rank_ = opt.get_int("rank", 1, 0);
     restart_every_ = opt.get_int("restart_every", 0, 0);
@@ -268,18 +302,8 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
             break;
         }
 
-        double slope = 0;
-        const sdk::Vector direction = run.descent_direction(slope);
-        const double first_trial =
-            lowrank::first_trial_step(settings_.initial_step, run.H.is_fresh(), g_norm, run.previous_decrease, slope);
-        const sdk::Vector direction_x = direction.head(run.p);
-        sdk::Vector direction_radial(manifold.ambient_size());
-        run.frame->to_ambient(direction.tail(run.d), direction_radial.data());
-
-        RetractionCurve curve(objective, manifold, run.current, direction_x, direction_radial, run.evaluations);
-        const lowrank::LineSearchResult found =
-            lowrank::search_line(curve, {run.current.loss, slope}, first_trial, line_settings);
-        if (!found.decreased) {
+        std::optional<Run::Step> step = run.search(settings_, line_settings);
+        if (!step) {
             if (!run.H.is_fresh()) {  // the quasi-Newton direction failed: retry with a fresh H₀ once
                 run.reset_inverse_hessian();
                 continue;
@@ -293,8 +317,9 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
         const bool periodic_restart = restart_every_ > 0 && (iteration - state.iterations_done) % restart_every_ == 0;
         const bool resolve = resolves.resolves_after(iteration);
         if (resolve) resolved_at = iteration;
-        const bool restarted = run.move_to(curve.kept(), direction, found.step, periodic_restart, resolve, transport_);
-        if (!objective.report(run.report(iteration, found.step, rank, restarted))) {
+        const bool restarted =
+            run.move_to(std::move(step->next), step->direction, step->length, periodic_restart, resolve, transport_);
+        if (!objective.report(run.report(iteration, step->length, rank, restarted))) {
             state.interrupted = true;
             state.message = "stopped on request";
             break;
@@ -307,17 +332,8 @@ void RiemannianBfgs::minimize(sdk::Objective& objective, const sdk::RadialParame
         }
     }
 
-    // The step ends with a re-solve, as the built-in BFGS's does (also when the host's convergence
-    // rule stopped it; a user's stop discards the result anyway).
-    if (resolves.enabled() && resolved_at != iteration)
-        objective.solve_linear(run.current.radial.data(), run.current.x.data());
-    state.x = run.current.x;
-    state.radial = run.current.radial;
-    state.theta.resize(param.num_parameters());
-    param.initialize_from(state.radial.data(), state.theta.data());
-    state.new_parameterization_options.clear();
-    state.iterations_done = iteration;
-    state.evaluations = run.evaluations;
+    // Also when the host's convergence rule stopped the run; a user's stop discards the result.
+    run.finish(state, iteration, resolves.enabled() && resolved_at != iteration);
 }
 
 }  // namespace mtpc::rbfgs

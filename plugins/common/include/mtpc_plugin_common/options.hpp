@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "mtpc/sdk/types.hpp"
 
@@ -26,9 +27,12 @@ public:
 
     /// Rejects keys not in `allowed` (typos must not be silently ignored).
     void allow_only(std::initializer_list<const char*> allowed) const {
+        allow_only(std::vector<std::string>(allowed.begin(), allowed.end()));
+    }
+    void allow_only(const std::vector<std::string>& allowed) const {
         for (auto it = j_.begin(); it != j_.end(); ++it) {
             bool ok = false;
-            for (const char* a : allowed) ok = ok || it.key() == a;
+            for (const std::string& a : allowed) ok = ok || it.key() == a;
             if (!ok) throw std::invalid_argument(plugin_ + ": unknown option '" + it.key() + "'");
         }
     }

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "mtpc/sdk/linear_resolve_schedule.hpp"
 #include "mtpc/sdk/optimizer.hpp"
@@ -36,6 +38,9 @@ struct OptimizerSettings {
     /// Reads the keys above from `opt` (absent keys keep their defaults); throws
     /// std::invalid_argument naming the plugin and the key when a value is out of range.
     static OptimizerSettings parse(const plugin_common::Options& opt, const std::string& plugin);
+    /// The keys parse() reads (from to_json(): one list), followed by a plugin's `own` keys: what
+    /// the plugin passes to Options::allow_only.
+    static std::vector<std::string> keys_and(std::initializer_list<const char*> own);
     /// The settings as JSON (for options_json()).
     [[nodiscard]] nlohmann::json to_json() const;
     /// The line-search settings these options define.
