@@ -126,6 +126,27 @@ TEST(RiemannianBfgs, IsBitForBitDeterministic) {
     EXPECT_EQ(0, std::memcmp(x[0].data(), x[1].data(), sizeof(double) * x[0].size()));
 }
 
+/// Resumes the run `full` made with `options` from its restart point `index` (after iteration `at`)
+/// on `resumed`, a fresh copy of its objective, and expects the rest of the run bit for bit: every
+/// report's iteration and loss, the final Ĉ and x (`finished`: the uninterrupted run's result).
+void expect_resume_reproduces(const char* options, const mtpc::radial_mf::MatrixFactorizationRadial& param,
+                              LowRankObjective& resumed, const LowRankObjective& full,
+                              const mtpc::sdk::OptimizerState& finished, std::size_t index, int at) {
+    mtpc::sdk::OptimizerState again;
+    again.x = full.restart_x.at(index);
+    again.theta = full.restart_theta.at(index);
+    again.iterations_done = at;
+    mtpc::rbfgs::RiemannianBfgs(options).minimize(resumed, param, again);
+    const std::size_t rest = full.reports.size() - static_cast<std::size_t>(at);
+    ASSERT_EQ(resumed.reports.size(), rest);
+    for (std::size_t k = 0; k < rest; ++k) {
+        EXPECT_EQ(resumed.reports[k].iteration, full.reports[k + at].iteration);
+        EXPECT_EQ(resumed.reports[k].loss, full.reports[k + at].loss) << "iteration " << k + at + 1;
+    }
+    EXPECT_EQ(0, std::memcmp(again.radial.data(), finished.radial.data(), sizeof(double) * finished.radial.size()));
+    EXPECT_EQ(again.x, finished.x);
+}
+
 TEST(RiemannianBfgs, ResumingFromARestartPointReproducesTheRun) {
     const char* options = R"({"max_iterations": 30, "restart_every": 10, "function_tolerance": 0, "gradient_tolerance": 0})";
     const mtpc::radial_mf::MatrixFactorizationRadial param(mf_options(3));
@@ -139,17 +160,7 @@ TEST(RiemannianBfgs, ResumingFromARestartPointReproducesTheRun) {
     EXPECT_FALSE(full.reports[8].restart_point);
 
     LowRankObjective resumed(kProblem, 3, 400, 22);
-    mtpc::sdk::OptimizerState again;
-    again.x = full.restart_x[0];
-    again.theta = full.restart_theta[0];
-    again.iterations_done = 10;
-    mtpc::rbfgs::RiemannianBfgs(options).minimize(resumed, param, again);
-    ASSERT_EQ(resumed.reports.size(), 20u);
-    for (int k = 0; k < 20; ++k) {
-        EXPECT_EQ(resumed.reports[k].iteration, full.reports[k + 10].iteration);
-        EXPECT_EQ(resumed.reports[k].loss, full.reports[k + 10].loss) << "iteration " << k + 11;
-    }
-    EXPECT_EQ(0, std::memcmp(again.radial.data(), state.radial.data(), sizeof(double) * state.radial.size()));
+    expect_resume_reproduces(options, param, resumed, full, state, 0, 10);
 }
 
 TEST(RiemannianBfgs, ReSolvesTheLinearBlockAtRestartPointsAndResumesThroughThem) {
@@ -173,15 +184,7 @@ TEST(RiemannianBfgs, ReSolvesTheLinearBlockAtRestartPointsAndResumesThroughThem)
 
     LowRankObjective resumed(kProblem, 3, 400, 23);  // from the re-solve after iteration 15
     resumed.offers_linear_solve = true;
-    mtpc::sdk::OptimizerState again;
-    again.x = full.restart_x[1];
-    again.theta = full.restart_theta[1];
-    again.iterations_done = 15;
-    mtpc::rbfgs::RiemannianBfgs(options).minimize(resumed, param, again);
-    ASSERT_EQ(resumed.reports.size(), 25u);
-    for (int k = 0; k < 25; ++k) EXPECT_EQ(resumed.reports[k].loss, full.reports[k + 15].loss) << "iteration " << k + 16;
-    EXPECT_EQ(0, std::memcmp(again.radial.data(), state.radial.data(), sizeof(double) * state.radial.size()));
-    EXPECT_EQ(again.x, state.x);
+    expect_resume_reproduces(options, param, resumed, full, state, 1, 15);
 }
 
 TEST(RiemannianBfgs, StopsPromptlyWhenTheHostAsks) {

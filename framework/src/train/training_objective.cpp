@@ -81,7 +81,6 @@ bool TrainingObjective::report(const sdk::ProgressReport& progress) { return rep
 bool TrainingObjective::solve_linear(const double* C, double* x) {
     if (!linear_solver_) return false;
     linear_solver_(C, x);
-    ++linear_solves_;
     return true;
 }
 

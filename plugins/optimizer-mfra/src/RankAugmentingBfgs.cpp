@@ -266,8 +266,11 @@ struct Run {
         return flat ? StepOutcome::kStalled : StepOutcome::kStepped;
     }
 
-    /// The result: radial = U Vᵀ, and θ or, when the rank changed, the parameterization's new options.
-    void finish(sdk::OptimizerState& state) const {
+    /// The result: x (re-solved first when `resolve_linear`: a step ends with a re-solve, as the
+    /// built-in BFGS's does), radial = U Vᵀ, and θ or, when the rank changed, the
+    /// parameterization's new options.
+    void finish(sdk::OptimizerState& state, bool resolve_linear) {
+        if (resolve_linear) objective.solve_linear(current.radial.data(), current.x.data());
         state.x = current.x;
         state.radial = Eigen::Map<const sdk::Vector>(current.radial.data(), current.radial.size());
         if (param_rank > 0 && param_rank != rank) {
@@ -377,11 +380,8 @@ void RankAugmentingBfgs::minimize(sdk::Objective& objective, const sdk::RadialPa
     }
     state.interrupted = run.interrupted;
     if (state.interrupted) state.message = "stopped on request";
-    // The step ends with a re-solve, as the built-in BFGS's does (also when the host's convergence
-    // rule stopped it; a user's stop discards the result anyway).
-    if (resolves.enabled() && run.resolved_at != run.iteration)
-        objective.solve_linear(run.current.radial.data(), run.current.x.data());
-    run.finish(state);
+    // Also when the host's convergence rule stopped the run; a user's stop discards the result.
+    run.finish(state, resolves.enabled() && run.resolved_at != run.iteration);
 }
 
 }  // namespace mtpc::mfra

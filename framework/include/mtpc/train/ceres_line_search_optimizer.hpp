@@ -5,7 +5,6 @@
 #include <ceres/gradient_problem_solver.h>
 #include <nlohmann/json.hpp>
 
-#include <functional>
 #include <string>
 
 #include "mtpc/sdk/optimizer.hpp"

@@ -45,10 +45,9 @@ public:
     [[nodiscard]] sdk::RadialShape radial_shape() const override { return model_.radial_shape(); }
     double evaluate(const double* x, const double* C, double* dL_dx, double* dL_dC) override;
     bool report(const sdk::ProgressReport& progress) override;
-    /// The trainer's exact linear solve (set_linear_solver); false without one.  Counted.
+    /// The trainer's exact linear solve (set_linear_solver); false without one.
     bool solve_linear(const double* C, double* x) override;
     void set_linear_solver(LinearSolveFn solver) { linear_solver_ = std::move(solver); }
-    [[nodiscard]] long linear_solves() const { return linear_solves_; }
 
     [[nodiscard]] long evaluations() const { return evaluations_; }
     /// The regularisation part of the last evaluate() (already included in its value).
@@ -70,7 +69,6 @@ private:
     int threads_;
     ReportFn report_;
     LinearSolveFn linear_solver_;
-    long linear_solves_ = 0;
     Regularization reg_;
     RadialOrthonormalityPenalty radial_penalty_;
     NeighborSpeciesSpreadPenalty species_spread_penalty_;
