@@ -8,12 +8,16 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include <Eigen/Eigenvalues>
 
 #include "MatrixFactorizationRadial.hpp"
 #include "TensorTrainRadial.hpp"
 #include "mtpc/mtp/basis_generator.hpp"
 #include "mtpc/mtp/mtp_model.hpp"
+#include "mtpc/mtp/radial_basis.hpp"
 #include "mtpc/train/convergence_rule.hpp"
 #include "mtpc/train/radial_penalty.hpp"
 #include "mtpc/train/radial_start.hpp"
@@ -93,12 +97,32 @@ double pulled_back_gradient_error(const mtpc::sdk::RadialParameterization& param
     return worst / largest;
 }
 
-/// Both penalties of the training objective, for shape s.
+/// The radial penalties of the training objective, for shape s.
 std::vector<std::pair<std::string, Penalty>> penalties(const RadialShape& s) {
     const auto orth = std::make_shared<mtpc::RadialOrthonormalityPenalty>(s);
     const auto spread = std::make_shared<mtpc::NeighborSpeciesSpreadPenalty>(s);
+    const auto curvature = std::make_shared<mtpc::RadialCurvaturePenalty>(s);
     return {{"orthonormality", [orth](const double* C, double* g) { return orth->add(1.0, C, g); }},
-            {"species spread", [spread](const double* C, double* g) { return spread->add(1.0, C, g); }}};
+            {"species spread", [spread](const double* C, double* g) { return spread->add(1.0, C, g); }},
+            {"curvature", [curvature](const double* C, double* g) { return curvature->add(1.0, C, g); }}};
+}
+
+/// ∫ (f''(r))² dr over [min_dist, max_dist] for f = Σ_β c_β Q_β of the model's own basis:
+/// f'' by central differences of the basis' analytic first derivatives, Simpson's rule.
+double curvature_by_quadrature(const mtpc::ChebyshevRadialBasis& basis, const std::vector<double>& c) {
+    const int n = 4000, nb = basis.size();
+    const double a = basis.min_dist(), b = basis.max_dist(), h = (b - a) / n, d = 1e-5;
+    std::vector<double> vp(nb), dp(nb), vm(nb), dm(nb);
+    double sum = 0;
+    for (int k = 0; k <= n; ++k) {
+        const double r = std::min(a + k * h, b - d);
+        basis.evaluate(r + d, vp.data(), dp.data());
+        basis.evaluate(r - d, vm.data(), dm.data());
+        double f2 = 0;
+        for (int beta = 0; beta < nb; ++beta) f2 += c[beta] * (dp[beta] - dm[beta]) / (2 * d);
+        sum += (k == 0 || k == n ? 1 : (k % 2 ? 4 : 2)) * f2 * f2;
+    }
+    return sum * h / 3;
 }
 
 std::string shape_options(const RadialShape& s, const std::string& extra) {
@@ -133,6 +157,31 @@ TEST(NeighborSpeciesSpreadPenalty, ValueIsItsDefinitionAndZeroForOneSpecies) {
     const RadialShape one{1, 4, 6};
     const auto C1 = uniform(one.size(), 9, 0.3);
     EXPECT_EQ(mtpc::NeighborSpeciesSpreadPenalty(one).add(1.0, C1.data(), nullptr), 0.0);
+}
+
+TEST(RadialCurvaturePenalty, IsTheIntegratedSquaredSecondDerivativeOfEachRadialFunction) {
+    // One radial function (one species, one μ): K(c) = cᵀHc must be ∫(f'')² dr of the model's own
+    // basis up to one constant, whatever c, the interval or the scaling.
+    const RadialShape s{1, 1, 8};
+    const mtpc::RadialCurvaturePenalty penalty(s);
+    // d²Q/dr² = s·g''(ξ) and dr = (w/2) dξ: after dividing by s² w/2 the ratio is H's normalisation.
+    std::vector<double> ratios;
+    for (const auto& [rmin, rmax, scaling] : std::vector<std::tuple<double, double, double>>{{1.9, 5.0, 1.0}, {2.2, 4.5, 0.3}}) {
+        const mtpc::ChebyshevRadialBasis basis(rmin, rmax, s.n_basis, scaling);
+        for (std::uint64_t seed : {1, 2, 3}) {
+            const auto c = uniform(s.size(), seed, 1.0);
+            ratios.push_back(curvature_by_quadrature(basis, c) / (scaling * scaling * (rmax - rmin) / 2) /
+                             penalty.add(1.0, c.data(), nullptr));
+        }
+    }
+    for (std::size_t k = 1; k < ratios.size(); ++k)
+        EXPECT_NEAR(ratios[k], ratios[0], 1e-5 * ratios[0]) << "case " << k << " (3 seeds per interval)";
+    // H is symmetric positive definite (no radial function with the (R − r)² envelope is straight),
+    // with trace N_b.
+    const Eigen::MatrixXd& H = penalty.curvature_gram();
+    EXPECT_NEAR(H.trace(), s.n_basis, 1e-12);
+    EXPECT_LT((H - H.transpose()).norm(), 1e-12);
+    EXPECT_GT(Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(H).eigenvalues().minCoeff(), 0.0);
 }
 
 TEST(RadialPenalties, GradientsMatchFiniteDifferencesOnTheFullTensor) {
@@ -189,7 +238,7 @@ TEST(TrainingObjective, RegularizedGradientMatchesFiniteDifferences) {
     const auto scale = uniform(nx, 5, 1.0);
     std::vector<double> linear_scale(nx);
     for (int a = 0; a < nx; ++a) linear_scale[a] = 1.0 + std::abs(scale[a]);
-    mtpc::TrainingObjective objective(teacher, data, linear_scale, 1, nullptr, mtpc::Regularization{1e-3, 0.5, 0.3});
+    mtpc::TrainingObjective objective(teacher, data, linear_scale, 1, nullptr, mtpc::Regularization{1e-3, 0.5, 0.3, 0.2});
     auto x = uniform(nx, 6, 0.05);
     auto C = uniform(teacher.radial_shape().size(), 8, 0.2);
     std::vector<double> gx(nx), gC(C.size());

@@ -62,7 +62,7 @@ void Trainer::Impl::run_linear_step(RunContext& run, size_t step, ProgressPrinte
     if (!fit.cross_validation.empty()) write_cross_validation(run.dir / fmt::format("linear_step{}_cv.csv", step), fit);
 
     TrainingObjective objective(*run.model, *run.train, run.scale, threads(), nullptr,
-                                Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread});
+                                regularization_of(m.loss));
     run.final_loss = objective.evaluate(run.x_scaled.data(), C.data(), nullptr, nullptr);
     run.evaluations += objective.evaluations();
     const std::string message = fmt::format("linear fit, l2 {:g}{}", fit.l2, options.l2 ? "" : " (cross-validated)");

@@ -161,6 +161,8 @@ void parse_loss(const json& doc, const std::string& path, LossSpec& loss) {
     if (!(loss.radial_orthonormality >= 0)) lo.fail("radial_orthonormality", "must be non-negative");
     loss.radial_species_spread = lo.num("radial_species_spread", defaults.radial_species_spread);
     if (!(loss.radial_species_spread >= 0)) lo.fail("radial_species_spread", "must be non-negative");
+    loss.radial_curvature = lo.num("radial_curvature", defaults.radial_curvature);
+    if (!(loss.radial_curvature >= 0)) lo.fail("radial_curvature", "must be non-negative");
     lo.finish();
 }
 

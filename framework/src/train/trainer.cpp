@@ -112,6 +112,10 @@ std::pair<json, RunSummary> read_finished_metrics(const fs::path& file) {
 
 }  // namespace
 
+Regularization regularization_of(const LossSpec& loss) {
+    return Regularization{loss.linear_l2, loss.radial_orthonormality, loss.radial_species_spread, loss.radial_curvature};
+}
+
 std::string radial_options_text(const Manifest& m, const sdk::RadialShape& shape) {
     json o = m.radial.options;
     o["n_species"] = shape.n_species;

@@ -150,4 +150,7 @@ struct Trainer::Impl {
 /// The plugin options text for a shape: the manifest's options plus the shape keys.
 std::string radial_options_text(const Manifest& m, const sdk::RadialShape& shape);
 
+/// The objective's penalty weights, as the manifest's `loss` sets them.
+Regularization regularization_of(const LossSpec& loss);
+
 }  // namespace mtpc

@@ -10,7 +10,7 @@ TrainingObjective::TrainingObjective(const MtpModel& model, const TrainingSet& d
                                      int threads, ReportFn report, Regularization regularization)
     : model_(model), data_(data), scale_(std::move(linear_scale)), threads_(threads), report_(std::move(report)),
       reg_(regularization), radial_penalty_(model.radial_shape()),
-      species_spread_penalty_(model.radial_shape()) {
+      species_spread_penalty_(model.radial_shape()), curvature_penalty_(model.radial_shape()) {
     const size_t expect = size_t(model_.species_count() + model_.scalar_count());
     if (scale_.size() != expect)
         throw std::invalid_argument("TrainingObjective: linear scale has " + std::to_string(scale_.size()) +
@@ -73,6 +73,7 @@ double TrainingObjective::add_regularization(const double* x, const double* C, d
     }
     penalty += radial_penalty_.add(reg_.radial_orthonormality * K, C, dL_dC);
     penalty += species_spread_penalty_.add(reg_.radial_species_spread * K, C, dL_dC);
+    penalty += curvature_penalty_.add(reg_.radial_curvature * K, C, dL_dC);
     return penalty;
 }
 

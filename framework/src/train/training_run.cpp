@@ -288,7 +288,7 @@ void Trainer::Impl::run_step(RunContext& run, size_t step, ProgressPrinter& prin
                   m.steps[step].options.value("max_iterations", 1000));
     TrainingObjective objective(*run.model, *run.train, run.scale, threads(),
                                 [&](const sdk::ProgressReport& r) { return on_report(run, s, r); },
-                                Regularization{m.loss.linear_l2, m.loss.radial_orthonormality, m.loss.radial_species_spread});
+                                regularization_of(m.loss));
     // Every optimiser, built-in or plugin, re-solves through the objective (LinearResolveSchedule).
     objective.set_linear_solver([this, &run](const double* C, double* x) { exact_linear_coefficients(run, C, x); });
     s.objective = &objective;

@@ -58,6 +58,11 @@ struct LossSpec {
     /// (NeighborSpeciesSpreadPenalty): what keeps fits sane in environments with more neighbour
     /// species than the training data have.  0 = off.
     double radial_species_spread = 1e-2;
+    /// λ of λ K K(C), the curvature of the radial functions over [min_dist, max_dist]
+    /// (RadialCurvaturePenalty): how a radial function continues below the closest distance
+    /// the training data show (train_tiny of Nb-Mo-Ta-W, three seeds: largest test force error
+    /// of MFRA → 6 fits 1.8–4.9 eV/Å instead of up to 62; bench/README).  0 = off.
+    double radial_curvature = 1e-2;
 };
 
 struct StepSpec {

@@ -53,4 +53,32 @@ private:
     sdk::RadialShape shape_;
 };
 
+/// The curvature of every radial function f_{z_i z_j μ}(r) = Σ_β c_β Q_β(r) over the basis'
+/// interval [min_dist, max_dist]:
+///
+///     K(C) = Σ_{z_i, z_j, μ} c_{z_i z_j μ}ᵀ H c_{z_i z_j μ},   H_βγ ∝ ∫_{−1}^{1} g_β''(ξ) g_γ''(ξ) dξ,
+///
+/// g_β(ξ) = T_β(ξ) (ξ − 1)², the Chebyshev basis of ChebyshevRadialBasis as a function of its
+/// reduced distance ξ (Q_β = s (w/2)² g_β with w = max_dist − min_dist, so that d²Q_β/dr² =
+/// s g_β''(ξ): the penalty does not depend on the interval or on `scaling`).  H is scaled to
+/// trace N_b, so that K ≈ ‖C‖² for coefficients spread evenly over the basis.
+///
+/// Why: between the closest pair distance the training data show and min_dist a radial function
+/// is whatever polynomial continuation the fit left there.  On Nb-Mo-Ta-W's train_tiny (closest
+/// Ta–Ta pair 2.17 Å) fits differed there from a smooth repulsion to an attraction of 13 eV/Å at
+/// 2.0 Å, and hot Ta test cells that reach 2.0 Å were off by up to 62 eV/Å.  Penalising curvature
+/// (a smoothing spline's prior) makes the continuation the least-bent one the data allow.
+class RadialCurvaturePenalty {
+public:
+    explicit RadialCurvaturePenalty(sdk::RadialShape shape);
+    /// weight·K(C); adds weight·∂K/∂C to `grad` when it is non-null.
+    double add(double weight, const double* C, double* grad) const;
+    /// H (N_b × N_b, symmetric positive semi-definite, trace N_b).
+    [[nodiscard]] const sdk::Matrix& curvature_gram() const { return gram_; }
+
+private:
+    sdk::RadialShape shape_;
+    sdk::Matrix gram_;
+};
+
 }  // namespace mtpc

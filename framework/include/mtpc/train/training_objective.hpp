@@ -22,6 +22,8 @@ struct Regularization {
     double radial_orthonormality = 0.0;
     /// λ of λ K S(C), S = NeighborSpeciesSpreadPenalty; 0 = off.
     double radial_species_spread = 0.0;
+    /// λ of λ K K(C), K = RadialCurvaturePenalty; 0 = off.
+    double radial_curvature = 0.0;
 };
 
 /// L(x, C) = Σ_k loss_k over a training set (eq. (8) of the low-rank paper, with the weights of
@@ -72,6 +74,7 @@ private:
     Regularization reg_;
     RadialOrthonormalityPenalty radial_penalty_;
     NeighborSpeciesSpreadPenalty species_spread_penalty_;
+    RadialCurvaturePenalty curvature_penalty_;
     double last_penalty_ = 0;
     long evaluations_ = 0;
     double seconds_ = 0;
