@@ -537,6 +537,19 @@ TEST_F(TrainingFixture, AnErrorRaisedWhileAStepRunsNamesTheStep) {
     EXPECT_EQ(message.rfind("steps[1]: optimizer-mfra: need rank_min", 0), 0u) << message;
 }
 
+TEST_F(TrainingFixture, NegativePenaltyWeightIsRejectedWithPath) {
+    for (const char* key : {"linear_l2", "radial_orthonormality", "radial_species_spread", "radial_curvature"}) {
+        json m = base_manifest("bad");
+        m["loss"][key] = -1e-3;
+        const auto e = error_of(m, (dir_ / "bad.json").string());
+        EXPECT_NE(e.find(std::string("loss.") + key + ": must be non-negative"), std::string::npos) << e;
+    }
+    json m = base_manifest("penalties");
+    EXPECT_EQ(mtpc::parse_manifest(m, (dir_ / "p.json").string()).loss.radial_curvature, 1e-2);  // the default
+    m["loss"]["radial_curvature"] = 0.0;
+    EXPECT_EQ(mtpc::parse_manifest(m, (dir_ / "p.json").string()).loss.radial_curvature, 0.0);
+}
+
 TEST_F(TrainingFixture, MissingRequiredKeyIsRejectedWithPath) {
     json m = base_manifest("bad");
     m.erase("steps");

@@ -65,9 +65,10 @@ private:
 ///
 /// Why: between the closest pair distance the training data show and min_dist a radial function
 /// is whatever polynomial continuation the fit left there.  On Nb-Mo-Ta-W's train_tiny (closest
-/// Ta–Ta pair 2.17 Å) fits differed there from a smooth repulsion to an attraction of 13 eV/Å at
-/// 2.0 Å, and hot Ta test cells that reach 2.0 Å were off by up to 62 eV/Å.  Penalising curvature
-/// (a smoothing spline's prior) makes the continuation the least-bent one the data allow.
+/// Ta–Ta pair 2.17 Å) the force between two isolated Ta atoms 2.0 Å apart ranged over six fits
+/// from 34 eV/Å repulsive to 13 eV/Å attractive, and one fit was 62 eV/Å off on a hot Ta test
+/// cell that reaches 2.0 Å.  Penalising curvature (a smoothing spline's prior) makes the
+/// continuation the least-bent one the data allow.
 class RadialCurvaturePenalty {
 public:
     explicit RadialCurvaturePenalty(sdk::RadialShape shape);
