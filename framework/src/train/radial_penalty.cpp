@@ -7,7 +7,6 @@
 
 #include <Eigen/Eigenvalues>
 
-
 namespace mtpc {
 
 sdk::Matrix RadialOrthonormalityPenalty::gram(const double* C) const {
@@ -65,9 +64,6 @@ double NeighborSpeciesSpreadPenalty::add(double weight, const double* C, double*
     return weight * value;
 }
 
-}  // namespace mtpc
-
-namespace mtpc {
 namespace {
 
 /// Gauss–Legendre nodes and weights on [−1, 1] (Golub–Welsch: the eigen-decomposition of the

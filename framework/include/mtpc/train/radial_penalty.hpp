@@ -74,7 +74,7 @@ public:
     explicit RadialCurvaturePenalty(sdk::RadialShape shape);
     /// weight·K(C); adds weight·∂K/∂C to `grad` when it is non-null.
     double add(double weight, const double* C, double* grad) const;
-    /// H (N_b × N_b, symmetric positive semi-definite, trace N_b).
+    /// H (N_b × N_b, symmetric positive definite: no combination of the g_β is straight; trace N_b).
     [[nodiscard]] const sdk::Matrix& curvature_gram() const { return gram_; }
 
 private:
