@@ -1,6 +1,9 @@
-// TrainingSet: the per-configuration loss weights of each "loss.weighting".
+// TrainingSet: the per-configuration loss weights of each "loss.weighting", and the closest pair
+// of each species pair that the curvature penalty starts from.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -51,6 +54,23 @@ TEST(TrainingSet, Eq8WeightingIsThePapersLossExactly) {
     EXPECT_EQ(molecules.w_energy, 2.0);
     EXPECT_EQ(molecules.w_stress, 0.25);
     EXPECT_FALSE(molecules.stress_voigt);
+}
+
+TEST(TrainingSet, RecordsTheClosestPairOfEachSpeciesPair) {
+    // four_atoms: types 0 1 0 1 along steps (1.5, 0.7, 0.3) in a 6 Å cube.  Unlike neighbours are one
+    // step apart, like ones two (3 Å along x is also the minimum image); species 2 is absent.
+    const mtpc::TrainingSet set({four_atoms()}, 3, 4.0, {}, "four_atoms");
+    const auto& closest = set.closest_by_species();
+    ASSERT_EQ(closest.size(), 9u);
+    const double step = std::sqrt(1.5 * 1.5 + 0.7 * 0.7 + 0.3 * 0.3);
+    EXPECT_NEAR(closest[0 * 3 + 1], step, 1e-12);
+    EXPECT_NEAR(closest[1 * 3 + 0], step, 1e-12);
+    EXPECT_NEAR(closest[0 * 3 + 0], 2 * step, 1e-12);
+    EXPECT_NEAR(closest[1 * 3 + 1], 2 * step, 1e-12);
+    for (int z = 0; z < 3; ++z) {
+        EXPECT_EQ(closest[2 * 3 + z], std::numeric_limits<double>::infinity());
+        EXPECT_EQ(closest[z * 3 + 2], std::numeric_limits<double>::infinity());
+    }
 }
 
 }  // namespace

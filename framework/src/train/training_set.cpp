@@ -1,5 +1,8 @@
 #include "mtpc/train/training_set.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "mtpc/core/error.hpp"
 #include "mtpc/io/cfg_io.hpp"
 
@@ -14,11 +17,13 @@ TrainingSet::TrainingSet(std::vector<Configuration> cfgs, int species_count, dou
     forces_.resize(n);
     virials_.resize(n);
     items_.resize(n);
+    closest_by_species_.assign(std::size_t(species_count) * species_count, std::numeric_limits<double>::infinity());
     for (int k = 0; k < n; ++k) {
         const Configuration& c = cfgs_[k];
         if (c.size() == 0) throw InputError(file, 0, "configuration " + std::to_string(k + 1) + " has no atoms");
         if (!c.energy) throw InputError(file, 0, "configuration " + std::to_string(k + 1) + " has no Energy (needed for training)");
         nls_[k] = NeighborList(c, cutoff, file + ": configuration " + std::to_string(k + 1));
+        record_closest_pairs(nls_[k], c.types, species_count);
         atoms_ += c.size();
 
         const double N = c.size();
@@ -48,6 +53,14 @@ TrainingSet::TrainingSet(std::vector<Configuration> cfgs, int species_count, dou
         items_[k].types = cfgs_[k].types.data();
         items_[k].target = t;
     }
+}
+
+void TrainingSet::record_closest_pairs(const NeighborList& nl, const std::vector<int>& types, int species_count) {
+    for (int i = 0; i < nl.n_atoms(); ++i)
+        for (int e = nl.begin(i); e < nl.end(i); ++e) {
+            double& closest = closest_by_species_[std::size_t(types[i]) * species_count + types[nl.index()[e]]];
+            closest = std::min(closest, nl.distance()[e]);
+        }
 }
 
 }  // namespace mtpc

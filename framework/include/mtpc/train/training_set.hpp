@@ -42,13 +42,20 @@ public:
     [[nodiscard]] const std::vector<TrainingItem>& items() const { return items_; }
     [[nodiscard]] const NeighborList& neighbors(int k) const { return nls_[k]; }
     [[nodiscard]] const std::string& file() const { return file_; }
+    /// Closest distance (Å) between atoms of species z_i and z_j over all configurations, at
+    /// [z_i·N_T + z_j] (symmetric); +infinity where no such pair is within the cutoff.  Below it
+    /// the data say nothing about that pair's radial functions.
+    [[nodiscard]] const std::vector<double>& closest_by_species() const { return closest_by_species_; }
 
 private:
+    void record_closest_pairs(const NeighborList& nl, const std::vector<int>& types, int species_count);
+
     std::vector<Configuration> cfgs_;
     std::vector<NeighborList> nls_;
     std::vector<std::vector<double>> forces_;  ///< flattened reference forces (targets point here)
     std::vector<std::array<double, 6>> virials_;
     std::vector<TrainingItem> items_;
+    std::vector<double> closest_by_species_;
     long atoms_ = 0;
     std::string file_;
 };
