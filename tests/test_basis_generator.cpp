@@ -6,10 +6,10 @@
 #include <Eigen/Geometry>
 #include <Eigen/SVD>
 
-#include <ctime>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>

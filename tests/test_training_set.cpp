@@ -1,5 +1,5 @@
 // TrainingSet: the per-configuration loss weights of each "loss.weighting", and the closest pair
-// of each species pair that the curvature penalty starts from.
+// of each species pair (what training logs as where the data stop describing that pair).
 #include <gtest/gtest.h>
 
 #include <cmath>
